@@ -1,0 +1,30 @@
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from hotline import access
+
+
+class TicketEventsConsumer(AsyncJsonWebsocketConsumer):
+    """Forwards ticket events (ids only) for the groups the user belongs to.
+
+    The page then re-fetches the changed fragment through the ordinary,
+    access-checked view, so nothing private travels over the socket.
+    """
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        self.groups_joined = await database_sync_to_async(access.event_groups_for)(user)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "joined", "groups": len(self.groups_joined)})
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def ticket_event(self, event):
+        await self.send_json({"type": "ticket", "event": event["event"], "ticket": event["ticket"]})

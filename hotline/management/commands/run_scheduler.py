@@ -1,0 +1,54 @@
+"""Enqueue the periodic jobs (django-tasks-db has no scheduler of its own).
+
+Every minute: the deadline sweep and SMS retries that are due (including sends
+whose lease expired). Nightly: pruning of finished task results. Every job is
+safe if two schedulers run at once, so a second copy does no harm.
+"""
+
+import logging
+import signal
+import time
+
+from django.core.management import BaseCommand, call_command
+from django.utils import timezone
+
+from hotline import tasks
+
+logger = logging.getLogger(__name__)
+
+MINUTELY = (tasks.sweep_deadlines, tasks.deliver_due_messages)
+
+
+class Command(BaseCommand):
+    help = "Enqueue the deadline sweep, SMS retries and nightly jobs on a fixed schedule."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=60.0, help="seconds between rounds (default 60)")
+        parser.add_argument("--once", action="store_true", help="enqueue one round and exit")
+
+    def handle(self, *args, interval, once, **options):
+        self.running = True
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        last_nightly = None
+        while self.running:
+            started = time.monotonic()
+            for job in MINUTELY:
+                try:
+                    job.enqueue()
+                except Exception:
+                    logger.exception("could not enqueue %s", job.name)
+            today = timezone.localdate()
+            if last_nightly != today and timezone.localtime().hour >= 2:
+                try:
+                    call_command("prune_db_task_results", min_age_days=7, verbosity=0)
+                except Exception:
+                    logger.exception("nightly prune failed")
+                last_nightly = today
+            if once:
+                return
+            while self.running and time.monotonic() - started < interval:
+                time.sleep(0.5)
+
+    def _stop(self, *args):
+        self.running = False

@@ -1,0 +1,114 @@
+"""Outbound SMS: rows first (in the caller's transaction), delivered by a task after commit."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hotline import clock
+from hotline.messaging.gateways import GatewayError, get_gateway
+from hotline.messaging.templates import render
+from hotline.models import Message
+
+logger = logging.getLogger(__name__)
+
+
+def queue_sms(*, phone, template, params, ticket=None, resident=None, recipient_user=None):
+    """Create an outbound Message row (status queued). Delivery is scheduled by the caller after commit."""
+    return Message.objects.create(
+        direction=Message.Direction.OUTBOUND,
+        phone=str(phone),
+        resident=resident,
+        recipient_user=recipient_user,
+        ticket=ticket,
+        template=template,
+        params=params,
+        body=render(template, params),
+        status=Message.Status.QUEUED,
+        created_at=clock.now(),
+        next_attempt_at=clock.now(),
+    )
+
+
+def deliver_after_commit(message_ids):
+    """Enqueue delivery of these messages once the current transaction commits."""
+    ids = [i for i in message_ids if i]
+    if not ids:
+        return
+
+    def enqueue():
+        from hotline.tasks import deliver_message
+
+        for message_id in ids:
+            try:
+                deliver_message.enqueue(message_id=message_id)
+            except Exception:  # the scheduler's retry sweep picks it up
+                logger.exception("could not enqueue delivery of message %s", message_id)
+
+    transaction.on_commit(enqueue)
+
+
+def _backoff(attempts):
+    return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def deliver(*, message_id, now=None):
+    """Send one queued message through the gateway, at most once at a time.
+
+    A lease (`lease_until`) claimed by a conditional UPDATE keeps two workers
+    from sending the same row; an expired lease is reclaimed by the retry sweep.
+    Returns the message's status afterwards.
+    """
+    now = now or timezone.now()
+    lease = now + dt.timedelta(seconds=settings.HOTLINE["SMS_LEASE_SECONDS"])
+    claimed = (
+        Message.objects.filter(pk=message_id, direction=Message.Direction.OUTBOUND)
+        .filter(Q(status=Message.Status.QUEUED) | Q(status=Message.Status.SENDING, lease_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Message.Status.SENDING, lease_until=lease)
+    )
+    message = Message.objects.get(pk=message_id)
+    if not claimed:
+        return message.status
+    gateway = get_gateway()
+    message.attempts += 1
+    try:
+        sid = gateway.send(to=message.phone, text=message.body, template=message.template, params=message.params)
+    except GatewayError as exc:
+        message.error = str(exc)[:1000]
+        if exc.permanent or message.attempts >= settings.HOTLINE["SMS_MAX_ATTEMPTS"]:
+            message.status = Message.Status.FAILED
+            message.next_attempt_at = None
+        else:
+            message.status = Message.Status.QUEUED
+            message.next_attempt_at = now + _backoff(message.attempts)
+        logger.warning("SMS %s attempt %s failed: %s", message.pk, message.attempts, exc)
+    else:
+        message.status = Message.Status.SENT
+        message.provider = gateway.name
+        message.external_id = sid
+        message.sent_at = timezone.now()
+        message.error = ""
+        message.next_attempt_at = None
+    message.lease_until = None
+    message.save(
+        update_fields=["status", "provider", "external_id", "sent_at", "error", "attempts", "next_attempt_at", "lease_until"]
+    )
+    return message.status
+
+
+def due_message_ids(*, now=None, limit=500):
+    """Queued messages whose next attempt is due, and sends whose lease expired."""
+    now = now or timezone.now()
+    return list(
+        Message.objects.filter(direction=Message.Direction.OUTBOUND)
+        .filter(
+            Q(status=Message.Status.QUEUED, next_attempt_at__lte=now)
+            | Q(status=Message.Status.SENDING, lease_until__lt=now)
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,34 @@
+from hotline.models.calendar import CalendarDay, CalendarYear, SlaPolicy, WorkPeriod
+from hotline.models.messages import Call, Message, SmsTemplate
+from hotline.models.org import StaffProfile, Unit, Village
+from hotline.models.people import Resident
+from hotline.models.tickets import (
+    Assignment,
+    Category,
+    ExtensionRequest,
+    Reply,
+    ReturnRequest,
+    Ticket,
+    TicketEvent,
+)
+
+__all__ = [
+    "Assignment",
+    "CalendarDay",
+    "CalendarYear",
+    "Call",
+    "Category",
+    "ExtensionRequest",
+    "Message",
+    "Reply",
+    "Resident",
+    "ReturnRequest",
+    "SlaPolicy",
+    "SmsTemplate",
+    "StaffProfile",
+    "Ticket",
+    "TicketEvent",
+    "Unit",
+    "Village",
+    "WorkPeriod",
+]
