@@ -20,6 +20,7 @@ def at(*args):
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.SMS_BACKEND = "locmem"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     LocmemGateway.outbox.clear()
     LocmemGateway.fail_next.clear()
@@ -35,7 +36,7 @@ def outbox():
 
 def make_user(username, role, unit=None, phone=""):
     user = User.objects.create_user(username=username, password="pw-" + username, first_name=username)
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])  # transactional tests flush seeded groups
     StaffProfile.objects.create(user=user, unit=unit, phone=phone)
     return user
 
@@ -144,3 +145,46 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if REQUIRE_SERVICES and reporter is not None and reporter.stats.get("skipped"):
         session.exitstatus = 1
+
+
+# --- workflow tests: a refused action must write nothing ------------------------------
+
+
+def _workflow_snapshot(ticket):
+    from hotline.models import Assignment, ExtensionRequest, Message, Reply, ReturnRequest, Ticket, TicketEvent
+
+    row = Ticket.objects.get(pk=ticket.pk)
+    return {
+        "ticket": {f.attname: getattr(row, f.attname) for f in Ticket._meta.concrete_fields if f.attname != "updated_at"},
+        "ticket_history": row.history.count(),
+        "tickets": Ticket.objects.count(),
+        "events": TicketEvent.objects.count(),
+        "messages": Message.objects.count(),
+        "assignments": list(Assignment.objects.order_by("pk").values()),
+        "returns": list(ReturnRequest.objects.order_by("pk").values()),
+        "extensions": list(ExtensionRequest.objects.order_by("pk").values()),
+        "replies": list(Reply.objects.order_by("pk").values()),
+    }
+
+
+@pytest.fixture
+def refused():
+    """`with refused(ticket, NotAllowed): workflow.x(...)`: the error is raised and nothing changed."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def check(ticket, error):
+        before = _workflow_snapshot(ticket)
+        with pytest.raises(error) as info:
+            yield info
+        assert _workflow_snapshot(ticket) == before
+
+    return check
+
+
+@pytest.fixture
+def monday(time_machine):
+    """Freeze the clock at Monday 2026-03-02 10:00 (a working day, Asia/Shanghai); returns that instant."""
+    moment = at(2026, 3, 2, 10, 0)
+    time_machine.move_to(moment, tick=False)
+    return moment
