@@ -109,7 +109,7 @@ class _Change:
 
 
 def _locked(ticket):
-    return Ticket.objects.select_for_update().select_related("resident", "lead_unit").get(pk=ticket.pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("resident", "lead_unit").get(pk=ticket.pk)
 
 
 def _require_state(ticket, *allowed, message=None):
@@ -153,6 +153,12 @@ def _deny_pending(ticket, by, now, note):
                 RequestStatus.DENIED, by, now, note,
             )
             _save(request, by)
+    # a reply still awaiting review belongs to the round that ends here
+    for pending in Reply.objects.filter(ticket=ticket, review_status=ReviewStatus.PENDING):
+        pending.review_status, pending.reviewed_by, pending.reviewed_at, pending.review_note = (
+            ReviewStatus.SENT_BACK, by, now, note,
+        )
+        _save(pending, by)
 
 
 def _end_current_assignments(ticket, by, now):
@@ -314,8 +320,9 @@ def _create_round(ticket, by, *, lead_unit, co_units, now, change):
     ticket.sign_by, ticket.reply_by, ticket.dispatched_at = deadlines.sign_by, deadlines.reply_by, now
     ticket.signed_at = ticket.replied_at = ticket.reply_accepted_at = ticket.survey_sent_at = None
     ticket.status = Status.DISPATCHED
-    for unit in [lead_unit, *co_units]:
-        change.sms_users(_liaisons(unit), "unit_new", sign_by=_when(deadlines.sign_by))
+    change.sms_users(_liaisons(lead_unit), "unit_new", sign_by=_when(deadlines.sign_by))
+    for unit in co_units:
+        change.sms_users(_liaisons(unit), "unit_new_co", reply_by=_when(deadlines.reply_by))
     return rows
 
 
@@ -347,7 +354,11 @@ def hand_over(*, ticket, by, to_user, note=""):
         ticket = _locked(ticket)
         _require_state(ticket, Status.DISPATCHED, Status.IN_PROGRESS)
         lead = _lead(ticket)
-        if access.unit_of(to_user) != lead.unit or not (access.roles_of(to_user) & roles.UNIT_ROLES):
+        if (
+            not to_user.is_active
+            or access.unit_of(to_user) != lead.unit
+            or not (access.roles_of(to_user) & roles.UNIT_ROLES)
+        ):
             message = _("只能转交给本单位的工作人员。")
             raise InvalidInput(message, field_errors={"to_user": [message]})
         lead.handler = to_user
@@ -422,6 +433,9 @@ def decide_return(*, ticket, by, approve, note=""):
         request = ticket.return_requests.select_for_update().filter(status=RequestStatus.PENDING).first()
         if request is None:
             raise InvalidState(_("该工单没有待审批的退单申请。"))
+        if approve and (ticket.status not in (Status.DISPATCHED, Status.IN_PROGRESS) or not request.assignment.is_current):
+            # the unit replied (or the round ended) after asking: the request can only be denied now
+            raise InvalidState(_("该退单申请已不适用于工单当前状态，只能驳回。"))
         if not approve:
             note = _require_text(note, "note", _("驳回退单请说明理由。"))
         now = clock.now()
@@ -484,6 +498,9 @@ def decide_extension(*, ticket, by, approve, note=""):
         request = ticket.extension_requests.select_for_update().filter(status=RequestStatus.PENDING).first()
         if request is None:
             raise InvalidState(_("该工单没有待审批的延期申请。"))
+        if approve and (ticket.status != Status.IN_PROGRESS or not request.assignment.is_current):
+            # the unit replied (or the round ended) after asking: the request can only be denied now
+            raise InvalidState(_("该延期申请已不适用于工单当前状态，只能驳回。"))
         if not approve:
             note = _require_text(note, "note", _("驳回延期请说明理由。"))
         now = clock.now()
@@ -603,6 +620,8 @@ def record_satisfaction(*, ticket, by, satisfaction, reason="", via="phone"):
     access.check(by, "record_satisfaction", ticket)
     if satisfaction not in Satisfaction.values:
         raise InvalidInput(_("满意度无效。"), field_errors={"satisfaction": [_("满意度无效。")]})
+    if via not in ("sms", "phone"):
+        raise InvalidInput(_("回访方式无效。"), field_errors={"via": [_("回访方式无效。")]})
     if satisfaction == Satisfaction.UNSATISFIED:
         reason = _require_text(reason, "reason", _("不满意请说明原因。"))
     with transaction.atomic():
@@ -647,14 +666,16 @@ def reopen(*, ticket, by, reason, lead_unit=None, co_units=None):
         if co_units is None:
             co_units = [a.unit for a in ticket.assignments.filter(is_current=True, role=Assignment.Role.CO)]
         change = _Change(ticket, by)
+        _deny_pending(ticket, by, now, _("工单已重办"))  # requests of the ended round must not block the new one
         _create_round(ticket, by, lead_unit=lead_unit, co_units=co_units, now=now, change=change)
         ticket.reopen_count += 1
+        ticket.supervised, ticket.supervised_at = False, None  # a new round with new deadlines
         ticket.close_reason, ticket.closed_at = "", None
         ticket.satisfaction, ticket.satisfaction_reason, ticket.satisfaction_at = "", "", None
         change.save_ticket(
             "lead_unit", "sign_by", "reply_by", "dispatched_at", "signed_at", "replied_at", "reply_accepted_at",
             "survey_sent_at", "status", "reopen_count", "close_reason", "closed_at", "satisfaction",
-            "satisfaction_reason", "satisfaction_at",
+            "satisfaction_reason", "satisfaction_at", "supervised", "supervised_at",
         )
         change.event(Action.REOPEN, _("重办（主办：%(unit)s）：%(reason)s") % {"unit": lead_unit, "reason": reason}, public=True)
         change.sms_resident("reopened", unit=lead_unit.name)
@@ -729,8 +750,9 @@ def merge(*, ticket, by, into, note=""):
         locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[ticket.pk, into.pk]).order_by("pk")}
         ticket, into = locked[ticket.pk], locked[into.pk]
         _require_state(ticket, *OPEN_STATUSES)
-        if into.close_reason in (CloseReason.DUPLICATE, CloseReason.INVALID):
-            message = _("目标工单%(number)s本身已作废或被合并。") % {"number": into.number}
+        if into.status not in OPEN_STATUSES:
+            # a closed matter is reopened, not merged into; the resident would follow a finished ticket
+            message = _("目标工单%(number)s已办结，不能作为合并目标。") % {"number": into.number}
             raise InvalidInput(message, field_errors={"into": [message]})
         now = clock.now()
         _deny_pending(ticket, by, now, _("工单已合并"))

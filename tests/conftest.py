@@ -188,3 +188,18 @@ def monday(time_machine):
     moment = at(2026, 3, 2, 10, 0)
     time_machine.move_to(moment, tick=False)
     return moment
+
+
+# --- deadline sweep, SMS delivery and scheduler tests ----------------------------------
+
+
+@pytest.fixture
+def ticket_at(make_ticket):
+    """`ticket_at(moment, state="dispatched", **kw)`: make_ticket with the clock frozen at `moment`."""
+    import time_machine
+
+    def build(moment, state="dispatched", **kwargs):
+        with time_machine.travel(moment, tick=False):
+            return make_ticket(state, **kwargs)
+
+    return build

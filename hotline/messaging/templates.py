@@ -17,6 +17,7 @@ DEFAULTS = {
     "emergency": ("您反映的紧急情况请立即拨打{service}。工单{number}已记录。", "群众：转紧急服务"),
     "closed": ("工单{number}已办结，感谢您的支持。", "群众：办结"),
     "unit_new": ("【热线】新工单{number}，请于{sign_by}前签收。", "单位：新派单"),
+    "unit_new_co": ("【热线】工单{number}请贵单位协办，办结期限{reply_by}。", "单位：协办通知"),
     "unit_sign_reminder": ("【热线】工单{number}将于{sign_by}到签收期限，请尽快签收。", "单位：签收提醒"),
     "unit_reply_reminder": ("【热线】工单{number}将于{reply_by}到办结期限，请按时答复。", "单位：办结提醒"),
     "unit_sent_back": ("【热线】工单{number}的答复被退回：{note}", "单位：答复退回"),
