@@ -514,8 +514,9 @@ def decide_extension(*, ticket, by, approve, note=""):
             lead.reply_remind_at = reply_remind_for(
                 start=now, reply_by=lead.reply_by, kind=ticket.kind, priority=ticket.priority
             )
-            lead.reply_reminded_at = None
-            _save(lead, by, "reply_by", "reply_remind_at", "reply_reminded_at")
+            # the new deadline gets its own reminder and, if missed, its own escalation
+            lead.reply_reminded_at = lead.reply_escalated_at = None
+            _save(lead, by, "reply_by", "reply_remind_at", "reply_reminded_at", "reply_escalated_at")
             ticket.reply_by = lead.reply_by
             ticket.extension_count += 1
             change.save_ticket("reply_by", "extension_count")

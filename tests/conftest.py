@@ -203,3 +203,27 @@ def ticket_at(make_ticket):
             return make_ticket(state, **kwargs)
 
     return build
+
+
+_MIGRATION_APPS = None
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """For transactional tests: the rows the data migration creates (role groups, the system login, the
+    default SLA table, working hours, SMS wording), put back if missing (idempotent).
+
+    A transactional test empties every table when it ends, so later ones would find none of them.
+    (Not `serialized_rollback=True`: after a plain transactional test's flush has recreated the content
+    types under new ids, restoring the serialized ones fails on their unique constraint.)
+    """
+    global _MIGRATION_APPS
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    if _MIGRATION_APPS is None:
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+        _MIGRATION_APPS = loader.project_state(("hotline", "0002_roles_and_defaults")).apps
+    import_module("hotline.migrations.0002_roles_and_defaults").forwards(_MIGRATION_APPS, None)

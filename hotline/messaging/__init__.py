@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hotline import clock
@@ -60,26 +60,36 @@ def deliver(*, message_id, now=None):
 
     A lease (`lease_until`) claimed by a conditional UPDATE keeps two workers
     from sending the same row; an expired lease is reclaimed by the retry sweep.
+    The claim counts the attempt, so a send that never reported back (the
+    worker died mid-send) counts too, and a message that keeps doing that is
+    given up after SMS_MAX_ATTEMPTS instead of being retried for ever.
     Returns the message's status afterwards.
     """
     now = now or timezone.now()
     lease = now + dt.timedelta(seconds=settings.HOTLINE["SMS_LEASE_SECONDS"])
+    max_attempts = settings.HOTLINE["SMS_MAX_ATTEMPTS"]
     claimed = (
         Message.objects.filter(pk=message_id, direction=Message.Direction.OUTBOUND)
         .filter(Q(status=Message.Status.QUEUED) | Q(status=Message.Status.SENDING, lease_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=Message.Status.SENDING, lease_until=lease)
+        .update(status=Message.Status.SENDING, lease_until=lease, attempts=F("attempts") + 1)
     )
     message = Message.objects.get(pk=message_id)
     if not claimed:
         return message.status
+    if message.attempts > max_attempts:
+        # earlier attempts' leases expired without a result: do not send again
+        message.status, message.next_attempt_at, message.lease_until = Message.Status.FAILED, None, None
+        message.error = (message.error + "\n" if message.error else "") + f"gave up: no result after {max_attempts} attempts"
+        message.save(update_fields=["status", "next_attempt_at", "lease_until", "error"])
+        logger.warning("SMS %s given up after %s attempts without a result", message.pk, max_attempts)
+        return message.status
     gateway = get_gateway()
-    message.attempts += 1
     try:
         sid = gateway.send(to=message.phone, text=message.body, template=message.template, params=message.params)
     except GatewayError as exc:
         message.error = str(exc)[:1000]
-        if exc.permanent or message.attempts >= settings.HOTLINE["SMS_MAX_ATTEMPTS"]:
+        if exc.permanent or message.attempts >= max_attempts:
             message.status = Message.Status.FAILED
             message.next_attempt_at = None
         else:

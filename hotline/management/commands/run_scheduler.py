@@ -7,10 +7,13 @@ safe if two schedulers run at once, so a second copy does no harm.
 
 import logging
 import signal
+import threading
 import time
 
 from django.core.management import BaseCommand, call_command
 from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 from hotline import tasks
 
@@ -28,8 +31,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **options):
         self.running = True
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
+        previous = {}
+        if threading.current_thread() is threading.main_thread():  # signal.signal works there only
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                previous[signum] = signal.signal(signum, self._stop)
+        try:
+            self._loop(interval=interval, once=once)
+        finally:
+            for signum, handler in previous.items():  # leave the caller (a test run, a shell) as it was
+                signal.signal(signum, handler)
+
+    def _loop(self, *, interval, once):
         last_nightly = None
         while self.running:
             started = time.monotonic()
@@ -40,10 +52,11 @@ class Command(BaseCommand):
                     logger.exception("could not enqueue %s", job.name)
             today = timezone.localdate()
             if last_nightly != today and timezone.localtime().hour >= 2:
-                try:
-                    call_command("prune_db_task_results", min_age_days=7, verbosity=0)
-                except Exception:
-                    logger.exception("nightly prune failed")
+                if isinstance(task_backends["default"], DatabaseBackend):  # nothing to prune otherwise
+                    try:
+                        call_command("prune_db_task_results", min_age_days=7, verbosity=0)
+                    except Exception:
+                        logger.exception("nightly prune failed")
                 last_nightly = today
             if once:
                 return
