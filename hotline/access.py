@@ -69,7 +69,7 @@ def unit_of(user):
         return None
     cached = getattr(user, "_hotline_unit", False)
     if cached is False:
-        staff = getattr(user, "staff", None) if hasattr(user, "staff") else None
+        staff = getattr(user, "staff", None)  # None when the user has no StaffProfile
         cached = staff.unit if staff is not None else None
         user._hotline_unit = cached
     return cached
@@ -88,7 +88,8 @@ def visible_tickets(user, queryset=None):
     user_roles = roles_of(user)
     if unit is None or not (user_roles & roles.UNIT_ROLES):
         return qs.none()
-    held = Assignment.objects.filter(ticket=OuterRef("pk"), unit=unit)
+    # only the current round: a unit that returned a ticket, or was replaced at reopen, no longer holds it
+    held = Assignment.objects.filter(ticket=OuterRef("pk"), unit=unit, is_current=True)
     if not (user_roles & {roles.UNIT_LIAISON, roles.UNIT_HEAD}):
         # a colleague or grid worker sees only what was handed to them
         held = held.filter(handler=user)

@@ -121,6 +121,7 @@ class StaffProfileAdmin(SimpleHistoryAdmin):
 @admin.register(Resident)
 class ResidentAdmin(SimpleHistoryAdmin):
     list_display = ["masked_phone", "name", "village", "created_at"]
+    list_select_related = ["village__township"]
     list_filter = ["village__township"]
     search_fields = ["phone", "name"]
     autocomplete_fields = ["village"]

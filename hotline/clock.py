@@ -18,6 +18,26 @@ def now():
     return override if override is not None else timezone.now()
 
 
+def is_replaying():
+    """True inside `replaying()`: past events are being recorded, nothing goes out."""
+    return getattr(_local, "replaying", False)
+
+
+@contextlib.contextmanager
+def replaying():
+    """Record past events (demo data, imported records) without sending anything.
+
+    The workflow writes its rows as usual, but no SMS delivery is enqueued and no
+    live event is broadcast: those moments are long gone.
+    """
+    previous = getattr(_local, "replaying", False)
+    _local.replaying = True
+    try:
+        yield
+    finally:
+        _local.replaying = previous
+
+
 def is_overridden():
     return getattr(_local, "moment", None) is not None
 

@@ -6,6 +6,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from hotline import clock
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,6 +20,8 @@ def groups_for(ticket):
 
 def emit_after_commit(*, event, ticket):
     """Broadcast `event` about `ticket` to its groups once the transaction commits."""
+    if clock.is_replaying():
+        return
     groups = groups_for(ticket)
     payload = {"type": "ticket.event", "event": event, "ticket": ticket.pk}
 

@@ -17,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hotline import clock, workflow
@@ -115,15 +116,17 @@ def close_unrated(*, now, by, limit=500):
     # Coarse filter in the database, exact check in working time. N working days can
     # end less than N calendar days later (from Monday 8:30, 3 working days end on
     # Wednesday 17:30), but never before N - 1 calendar days have passed.
-    candidates = Ticket.objects.filter(
-        status=Status.REPLIED,
-        reply_accepted_at__isnull=False,
-        survey_sent_at__lte=now - timezone.timedelta(days=max(wait - 1, 0)),
-        satisfaction="",
-    ).order_by("survey_sent_at").only("pk", "survey_sent_at")[:limit]
+    # A ticket without a resident to survey waits from its accepted reply (workflow.survey_started).
+    candidates = (
+        Ticket.objects.filter(status=Status.REPLIED, reply_accepted_at__isnull=False, satisfaction="")
+        .annotate(waiting_since=Coalesce("survey_sent_at", "reply_accepted_at"))
+        .filter(waiting_since__lte=now - timezone.timedelta(days=max(wait - 1, 0)))
+        .order_by("waiting_since")
+        .only("pk", "survey_sent_at", "reply_accepted_at")[:limit]
+    )
     closed = 0
     for ticket in candidates:
-        if calendar.working_days_after(ticket.survey_sent_at, wait) > now:
+        if calendar.working_days_after(ticket.waiting_since, wait) > now:
             break  # ordered by survey time: the later ones are not due either
         try:
             workflow.close(ticket=ticket, by=by, note=f"回访{wait}个工作日未评价，按未评价办结")

@@ -19,6 +19,7 @@ from hotline.deadlines import WorkCalendar, deadlines_from, reply_remind_for
 from hotline.errors import InvalidInput, InvalidState
 from hotline.models import (
     Assignment,
+    Call,
     ExtensionRequest,
     Reply,
     Resident,
@@ -108,8 +109,16 @@ class _Change:
         events.emit_after_commit(event=event_name, ticket=self.ticket)
 
 
-def _locked(ticket):
-    return Ticket.objects.select_for_update(of=("self",)).select_related("resident", "lead_unit").get(pk=ticket.pk)
+def _locked(ticket, *, by=None, action=None):
+    """Lock the ticket row; with `action`, check permission again on the locked row.
+
+    The first check (before the transaction) fails fast; this one closes the gap
+    in which the ticket could have moved to another unit meanwhile.
+    """
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("resident", "lead_unit").get(pk=ticket.pk)
+    if action is not None:
+        access.check(by, action, locked)
+    return locked
 
 
 def _require_state(ticket, *allowed, message=None):
@@ -207,7 +216,7 @@ def receive(
     with transaction.atomic():
         if resident is None and phone:
             try:
-                resident = Resident.for_phone(phone, name=resident_name, village=village)
+                resident = Resident.for_phone(phone, name=resident_name, village=village, by=by)
             except ValidationError as exc:
                 raise InvalidInput(exc.messages[0], field_errors={"phone": exc.messages}) from exc
         ticket = Ticket(
@@ -239,7 +248,7 @@ def answer_directly(*, ticket, by, answer, source=""):
     access.check(by, "answer", ticket)
     answer = _require_text(answer, "answer", _("请填写答复内容。"))
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="answer")
         _require_state(ticket, Status.NEW)
         now = clock.now()
         ticket.answer, ticket.answer_source = answer, source
@@ -260,7 +269,7 @@ def refer_emergency(*, ticket, by, service, note=""):
     if service not in EmergencyService.values:
         raise InvalidInput(_("请选择110、119或120。"), field_errors={"service": [_("请选择110、119或120。")]})
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="refer_emergency")
         _require_state(ticket, Status.NEW)
         ticket.emergency_service = service
         ticket.status, ticket.close_reason, ticket.closed_at = Status.CLOSED, CloseReason.EMERGENCY, clock.now()
@@ -277,7 +286,7 @@ def mark_invalid(*, ticket, by, reason):
     access.check(by, "mark_invalid", ticket)
     reason = _require_text(reason, "reason", _("请说明无效的原因。"))
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="mark_invalid")
         _require_state(ticket, Status.NEW)
         ticket.status, ticket.close_reason, ticket.closed_at = Status.CLOSED, CloseReason.INVALID, clock.now()
         change = _Change(ticket, by)
@@ -330,7 +339,7 @@ def dispatch(*, ticket, by, lead_unit, co_units=(), note=""):
     """派单: to a lead unit and optional co-units; both deadlines run from now."""
     access.check(by, "dispatch", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="dispatch")
         _require_state(ticket, Status.NEW, Status.RETURNED)
         now = clock.now()
         change = _Change(ticket, by)
@@ -351,7 +360,7 @@ def hand_over(*, ticket, by, to_user, note=""):
     """Inside the unit: hand the ticket to a colleague or a village/grid worker, who then sees it."""
     access.check(by, "hand_over", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="hand_over")
         _require_state(ticket, Status.DISPATCHED, Status.IN_PROGRESS)
         lead = _lead(ticket)
         if (
@@ -376,7 +385,7 @@ def sign(*, ticket, by):
     """签收 by the lead unit. The working hours it took are stored for the KPIs."""
     access.check(by, "sign", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="sign")
         _require_state(
             ticket, Status.DISPATCHED,
             message=_("工单%(number)s已签收或不在待签收状态。") % {"number": ticket.number},
@@ -400,7 +409,7 @@ def request_return(*, ticket, by, reason, suggested_unit=None):
     access.check(by, "request_return", ticket)
     reason = _require_text(reason, "reason", _("请填写退单理由。"))
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="request_return")
         _require_state(ticket, Status.DISPATCHED, Status.IN_PROGRESS)
         now = clock.now()
         lead = _lead(ticket)
@@ -429,7 +438,7 @@ def decide_return(*, ticket, by, approve, note=""):
     """Approve (back to the operators' queue as `returned`) or deny a pending return."""
     access.check(by, "decide_return", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="decide_return")
         request = ticket.return_requests.select_for_update().filter(status=RequestStatus.PENDING).first()
         if request is None:
             raise InvalidState(_("该工单没有待审批的退单申请。"))
@@ -464,7 +473,7 @@ def request_extension(*, ticket, by, reason, new_reply_by):
     access.check(by, "request_extension", ticket)
     reason = _require_text(reason, "reason", _("请填写延期理由。"))
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="request_extension")
         _require_state(ticket, Status.IN_PROGRESS)
         now = clock.now()
         lead = _lead(ticket)
@@ -494,7 +503,7 @@ def decide_extension(*, ticket, by, approve, note=""):
     """The supervisor approves (new reply-by; resident told) or denies a pending extension."""
     access.check(by, "decide_extension", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="decide_extension")
         request = ticket.extension_requests.select_for_update().filter(status=RequestStatus.PENDING).first()
         if request is None:
             raise InvalidState(_("该工单没有待审批的延期申请。"))
@@ -545,21 +554,22 @@ def reply(
     if contact_method not in ContactMethod.values:
         raise InvalidInput(_("请选择联系群众的方式。"), field_errors={"contact_method": [_("请选择联系群众的方式。")]})
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="reply")
         _require_state(ticket, Status.IN_PROGRESS)
         now = clock.now()
         lead = _lead(ticket)
-        if contacted_at is None or contacted_at > now or contacted_at < lead.dispatched_at:
-            message = _("请填写派单后、答复前联系群众的时间。")
-            raise InvalidInput(message, field_errors={"contacted_at": [message]})
         if ticket.hides_resident_from_units:
             if contact_method not in (ContactMethod.MASKED_CALL, ContactMethod.VIA_OPERATOR):
                 message = _("保密工单只能通过热线联系群众（中转通话或请话务员联系）。")
                 raise InvalidInput(message, field_errors={"contact_method": [message]})
         if contact_method == ContactMethod.MASKED_CALL:
-            if call is None or call.ticket_id != ticket.pk:
+            if call is None or call.ticket_id != ticket.pk or call.direction != Call.Direction.BRIDGED:
                 message = _("请选择本工单的中转通话记录。")
                 raise InvalidInput(message, field_errors={"call": [message]})
+            contacted_at = call.started_at  # recorded from the call, not typed in
+        if contacted_at is None or contacted_at > now or contacted_at < lead.dispatched_at:
+            message = _("请填写派单后、答复前联系群众的时间。")
+            raise InvalidInput(message, field_errors={"contacted_at": [message]})
         answer = Reply(
             ticket=ticket, assignment=lead, text=text, outcome=outcome, outcome_reason=outcome_reason,
             contact_method=contact_method, contacted_at=contacted_at, call=call, replied_by=by, created_at=now,
@@ -581,7 +591,7 @@ def review(*, ticket, by, accept, note=""):
     """审核 the unit's reply: accept (summary and survey SMS to the resident) or send it back."""
     access.check(by, "review", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="review")
         _require_state(ticket, Status.REPLIED)
         answer = ticket.replies.select_for_update().filter(review_status=ReviewStatus.PENDING).first()
         if answer is None:
@@ -626,7 +636,7 @@ def record_satisfaction(*, ticket, by, satisfaction, reason="", via="phone"):
     if satisfaction == Satisfaction.UNSATISFIED:
         reason = _require_text(reason, "reason", _("不满意请说明原因。"))
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="record_satisfaction")
         awaiting_reply_rating = ticket.status == Status.REPLIED and ticket.reply_accepted_at is not None
         awaiting_answer_rating = (
             ticket.status == Status.CLOSED and ticket.close_reason == CloseReason.ANSWERED and not ticket.satisfaction
@@ -655,7 +665,7 @@ def reopen(*, ticket, by, reason, lead_unit=None, co_units=None):
     access.check(by, "reopen", ticket)
     reason = _require_text(reason, "reason", _("请说明重办原因。"))
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="reopen")
         _require_state(ticket, Status.CLOSED, Status.REPLIED)
         if ticket.close_reason in (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.EMERGENCY):
             raise InvalidState(
@@ -689,13 +699,19 @@ def close(*, ticket, by, note=""):
     """办结 a replied (accepted) ticket whose survey got no answer: recorded as not rated."""
     access.check(by, "close", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="close")
         _require_state(ticket, Status.REPLIED)
         if ticket.reply_accepted_at is None:
             raise InvalidState(_("答复尚未审核通过，不能办结。"))
         now = clock.now()
-        ticket.status, ticket.closed_at = Status.CLOSED, now
-        ticket.close_reason = CloseReason.UNRATED if access.is_system(by) else CloseReason.OPERATOR
+        wait = settings.HOTLINE["SURVEY_CLOSE_WORKING_DAYS"]
+        due = WorkCalendar.load().working_days_after(survey_started(ticket), wait)
+        if now < due:
+            raise InvalidState(
+                _("回访满%(n)s个工作日（%(when)s）仍未评价才能按未评价办结；请先回访群众。")
+                % {"n": wait, "when": _when(due)}
+            )
+        ticket.status, ticket.closed_at, ticket.close_reason = Status.CLOSED, now, CloseReason.UNRATED
         change = _Change(ticket, by)
         change.save_ticket("status", "closed_at", "close_reason")
         change.event(Action.CLOSE, note or _("回访未评价，按未评价办结"), public=True)
@@ -703,11 +719,16 @@ def close(*, ticket, by, note=""):
     return ticket
 
 
+def survey_started(ticket):
+    """When the wait for a rating began: the survey SMS, or the accepted reply if there was no SMS."""
+    return ticket.survey_sent_at or ticket.reply_accepted_at
+
+
 def supervise(*, ticket, by, note=""):
     """督办: mark the ticket supervised and notify the lead unit's head and the supervisors."""
     access.check(by, "supervise", ticket)
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="supervise")
         _require_state(ticket, *OPEN_STATUSES)
         now = clock.now()
         if not ticket.supervised:
@@ -775,7 +796,7 @@ def add_note(*, ticket, by, note, public=False):
     access.check(by, "note", ticket)
     note = _require_text(note, "note", _("请填写备注内容。"))
     with transaction.atomic():
-        ticket = _locked(ticket)
+        ticket = _locked(ticket, by=by, action="note")
         change = _Change(ticket, by)
         event = change.event(Action.NOTE, note, public=public and access.is_hotline_staff(by))
         change.publish("noted")

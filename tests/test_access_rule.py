@@ -108,3 +108,20 @@ def test_inactive_users_and_anonymous_see_nothing(people, make_ticket):
     people["liaison"].is_active = False
     assert not access.can(people["liaison"], "sign", ticket)
     assert not access.visible_tickets(AnonymousUser()).exists()
+
+
+@pytest.mark.django_db
+def test_a_unit_that_returned_a_ticket_no_longer_sees_it(people, units, make_ticket):
+    ticket = make_ticket("in_progress", kind="report")
+    workflow.request_return(ticket=ticket, by=people["liaison"], reason="属水务局职责", suggested_unit=units["water"])
+    workflow.decide_return(ticket=ticket, by=people["operator"], approve=True)
+    workflow.dispatch(ticket=ticket, by=people["operator"], lead_unit=units["water"])
+    assert not access.can_see(people["liaison"], ticket)
+    assert not access.can(people["liaison"], "note", ticket)
+    assert access.can_see(people["other_liaison"], ticket)
+
+
+@pytest.mark.django_db
+def test_the_lead_unit_still_sees_its_closed_tickets(people, make_ticket):
+    ticket = make_ticket("closed")
+    assert access.can_see(people["liaison"], ticket)

@@ -1,6 +1,9 @@
 """Every field change is on the record with the user who made it: web, API, tasks and SMS alike."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from hotline import workflow
 from hotline.models import Assignment
@@ -21,8 +24,9 @@ def test_each_workflow_step_records_its_acting_user(people, make_ticket):
 
 
 @pytest.mark.django_db
-def test_changes_made_by_the_system_name_the_system_user(people, make_ticket):
+def test_changes_made_by_the_system_name_the_system_user(people, make_ticket, time_machine):
     ticket = make_ticket("accepted")
+    time_machine.move_to(timezone.now() + dt.timedelta(days=10), tick=False)  # past the survey's wait
     workflow.close(ticket=ticket, by=people["system"])
     latest = ticket.history.latest("history_date")
     assert latest.status == "closed" and latest.history_user == people["system"]
@@ -47,3 +51,23 @@ def test_an_admin_edit_records_the_request_user(client, people, make_ticket):
     assert response.status_code == 302, response.content[:2000]
     latest = ticket.history.latest("history_date")
     assert latest.title == "路灯不亮（已更正地点）" and latest.history_user == people["supervisor"]
+
+
+@pytest.mark.django_db
+def test_a_resident_created_from_an_sms_names_the_system_user(people):
+    ticket = workflow.receive(by=people["system"], kind="help", channel="sms", title="短信诉求", phone="139 0871 0001")
+    assert ticket.resident.history.get().history_user == people["system"]
+
+
+@pytest.mark.django_db
+def test_requests_and_replies_record_who_made_and_decided_them(people, make_ticket):
+    ticket = make_ticket("in_progress")
+    request = workflow.request_return(ticket=ticket, by=people["liaison"], reason="属水务局职责")
+    workflow.decide_return(ticket=ticket, by=people["operator"], approve=False, note="属本单位职责")
+    users = [h.history_user for h in request.history.order_by("history_date", "history_id")]
+    assert users == [people["liaison"], people["operator"]]
+    replied = make_ticket("accepted")
+    answer = replied.replies.get()
+    assert [h.history_user for h in answer.history.order_by("history_date", "history_id")] == [
+        people["liaison"], people["operator"],
+    ]

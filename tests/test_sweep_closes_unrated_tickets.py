@@ -89,3 +89,21 @@ def test_an_answer_to_the_survey_before_the_sweep_wins(ticket_at, people):
 
     assert closes(ticket, at(2026, 3, 11, 10, 0)) == (0, "closed")
     assert ticket.close_reason == "rated"
+
+
+def test_a_ticket_with_no_resident_to_survey_closes_from_its_accepted_reply(ticket_at, people, units):
+    import time_machine
+
+    from hotline.models.choices import ContactMethod, Outcome
+
+    with time_machine.travel(at(2026, 3, 5, 10, 0), tick=False):
+        walk_in = workflow.receive(by=people["operator"], kind="suggestion", channel="walk_in", title="来访建议")
+        workflow.dispatch(ticket=walk_in, by=people["operator"], lead_unit=units["roads"])
+        workflow.sign(ticket=walk_in, by=people["liaison"])
+        workflow.reply(ticket=walk_in, by=people["liaison"], text="已采纳", outcome=Outcome.RESOLVED,
+                       contact_method=ContactMethod.VISIT, contacted_at=at(2026, 3, 5, 10, 0))
+        workflow.review(ticket=walk_in, by=people["operator"], accept=True)
+    walk_in.refresh_from_db()
+    assert walk_in.survey_sent_at is None and walk_in.reply_accepted_at == at(2026, 3, 5, 10, 0)
+    assert closes(walk_in, at(2026, 3, 10, 9, 59)) == (0, "replied")
+    assert closes(walk_in, at(2026, 3, 10, 10, 0)) == (1, "closed")

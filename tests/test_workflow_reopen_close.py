@@ -121,15 +121,26 @@ def test_a_direct_answer_reopens_only_with_a_lead_unit(people, units, make_ticke
 # --- close -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who, reason", [("operator", "operator"), ("supervisor", "operator"), ("system", "unrated")])
-def test_an_accepted_reply_nobody_rated_is_closed_as_not_rated(people, make_ticket, who, reason):
-    ticket = make_ticket("accepted")
+@pytest.mark.parametrize("who", ["operator", "supervisor", "system"])
+def test_an_accepted_reply_nobody_rated_is_closed_as_not_rated(people, make_ticket, monday, time_machine, who):
+    ticket = make_ticket("accepted")  # survey sent Monday 10:00; 3 working days end Thursday 10:00
+    time_machine.move_to(at(2026, 3, 5, 10, 0), tick=False)
     workflow.close(ticket=ticket, by=people[who])
     ticket = Ticket.objects.get(pk=ticket.pk)
-    assert (ticket.status, ticket.close_reason, ticket.satisfaction) == ("closed", reason, "")
+    assert (ticket.status, ticket.close_reason, ticket.satisfaction) == ("closed", "unrated", "")
     assert ticket.closed_at is not None
     assert ticket.history.first().history_user == people[who]
     assert ticket.events.get(action="close").public
+
+
+@pytest.mark.parametrize("who", ["operator", "supervisor", "system"])
+def test_nobody_closes_before_the_survey_had_its_working_days(people, make_ticket, monday, time_machine, refused,
+                                                              who):
+    ticket = make_ticket("accepted")
+    time_machine.move_to(at(2026, 3, 5, 9, 59), tick=False)
+    with refused(ticket, InvalidState) as info:
+        workflow.close(ticket=ticket, by=people[who])
+    assert "3个工作日" in info.value.message
 
 
 @pytest.mark.parametrize("who", ["liaison", "head", "editor"])

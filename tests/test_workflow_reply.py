@@ -154,3 +154,14 @@ def test_a_masked_call_of_another_ticket_is_refused(people, resident, make_ticke
     with refused(ticket, InvalidInput):
         _reply(ticket, people["liaison"], contact_method="masked_call", call=call)
     assert not Reply.objects.filter(ticket=ticket).exists()
+
+
+def test_a_masked_call_sets_the_contact_time_and_must_be_a_bridged_call(people, resident, make_ticket, refused):
+    secret = make_ticket("in_progress", confidential=True)
+    inbound = Call.objects.create(provider="test", external_id="CA3", direction="in", phone=resident.phone, ticket=secret)
+    with refused(secret, InvalidInput):
+        _reply(secret, people["liaison"], contact_method="masked_call", call=inbound)
+    bridged = Call.objects.create(provider="test", external_id="CA4", direction="bridged", phone=resident.phone,
+                                  ticket=secret, started_at=secret.signed_at)
+    answer = _reply(secret, people["liaison"], contact_method="masked_call", call=bridged)
+    assert answer.contacted_at == bridged.started_at

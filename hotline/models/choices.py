@@ -42,7 +42,6 @@ class CloseReason(models.TextChoices):
     ANSWERED = "answered", _("直办")
     RATED = "rated", _("已回访")
     UNRATED = "unrated", _("未评价自动办结")
-    OPERATOR = "operator", _("话务员办结")
     EMERGENCY = "emergency", _("转紧急服务")
     INVALID = "invalid", _("无效工单")
     DUPLICATE = "duplicate", _("重复件合并")

@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,12 +37,19 @@ class Resident(models.Model):
             raise ValidationError({"phone": exc.messages}) from exc
 
     @classmethod
-    def for_phone(cls, raw_phone, *, name="", village=None):
-        """Find or create the resident for a phone as typed (normalised first)."""
+    def for_phone(cls, raw_phone, *, name="", village=None, by=None):
+        """Find or create the resident for a phone as typed (normalised first); `by` goes on the history."""
         phone = normalize_phone(raw_phone)
-        resident, created = cls.objects.get_or_create(
-            phone=phone, defaults={"name": name, "village": village}
-        )
+        resident = cls.objects.filter(phone=phone).first()
+        created = resident is None
+        if created:
+            resident = cls(phone=phone, name=name, village=village)
+            resident._history_user = by
+            try:
+                with transaction.atomic():
+                    resident.save()
+            except IntegrityError:  # created meanwhile by a concurrent request
+                resident, created = cls.objects.get(phone=phone), False
         changed = []
         if not created and name and not resident.name:
             resident.name = name
@@ -51,5 +58,6 @@ class Resident(models.Model):
             resident.village = village
             changed.append("village")
         if changed:
+            resident._history_user = by
             resident.save(update_fields=changed)
         return resident
