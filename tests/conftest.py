@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +25,12 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     LocmemGateway.outbox.clear()
     LocmemGateway.fail_next.clear()
+    layer = settings.CHANNEL_LAYERS["default"]
+    if layer["BACKEND"] == "channels_redis.core.RedisChannelLayer":
+        # one Redis serves both xdist workers: keep each test's groups to itself
+        settings.CHANNEL_LAYERS = {
+            "default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": f"test-{uuid.uuid4().hex[:12]}"}}
+        }
     yield
     LocmemGateway.outbox.clear()
     LocmemGateway.fail_next.clear()
