@@ -49,3 +49,16 @@ def mask_phone(e164: str) -> str:
         return "*" * len(digits)
     keep_head = 3 if len(digits) >= 10 else 2
     return digits[:keep_head] + "*" * (len(digits) - keep_head - 4) + digits[-4:]
+
+
+def is_mobile(e164: str) -> bool:
+    """True for a number that can receive SMS (a mobile, or one the library cannot tell apart)."""
+    try:
+        number = phonenumbers.parse(str(e164), "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    kind = phonenumbers.number_type(number)
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )

@@ -175,6 +175,14 @@ TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="AC0000000000000000000000
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="demo-auth-token")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
 TWILIO_PUBLIC_BASE_URL = env("TWILIO_PUBLIC_BASE_URL", default="")
+# Webhooks signed with HMAC-SHA256 (X-Twilio-Webhooks-Signature-Settings) use this SharedKey secret.
+TWILIO_WEBHOOK_SHARED_KEY = env("TWILIO_WEBHOOK_SHARED_KEY", default="")
+# Behind a TLS-terminating proxy without TWILIO_PUBLIC_BASE_URL: take the scheme from X-Forwarded-Proto.
+TWILIO_TRUST_FORWARDED_PROTO = env.bool("TWILIO_TRUST_FORWARDED_PROTO", default=False)
+# Where the REST API lives (tests point the real twilio client at a fake server on loopback).
+TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="")
+# Who takes calls: Twilio Client identities ("client:operator1") and/or phone numbers, comma-separated.
+TWILIO_OPERATOR_TARGETS = env.list("TWILIO_OPERATOR_TARGETS", default=["client:operators"])
 
 HOTLINE = {
     # a lead unit may ask for at most this many extensions per ticket
@@ -184,6 +192,18 @@ HOTLINE = {
     # SMS delivery: attempts before a message is marked failed, and lease length
     "SMS_MAX_ATTEMPTS": env.int("HOTLINE_SMS_MAX_ATTEMPTS", default=5),
     "SMS_LEASE_SECONDS": env.int("HOTLINE_SMS_LEASE_SECONDS", default=60),
+    # outbound SMS per second from one sender number (Twilio long codes take about 1)
+    "SMS_PER_SECOND_PER_SENDER": env.float("HOTLINE_SMS_PER_SECOND_PER_SENDER", default=1.0),
+    # a further SMS from a resident within this many minutes joins their open ticket
+    "SMS_APPEND_WINDOW_MINUTES": env.int("HOTLINE_SMS_APPEND_WINDOW_MINUTES", default=120),
+    # a survey answer (1/2/3) counts against a survey sent within this many days
+    "SURVEY_ANSWER_DAYS": env.int("HOTLINE_SURVEY_ANSWER_DAYS", default=7),
+    # calls: seconds the operators' phones ring before the caller may leave a voicemail
+    "VOICE_RING_SECONDS": env.int("HOTLINE_VOICE_RING_SECONDS", default=25),
+    # staffed hours for calls on working days (the work calendar decides which days)
+    "VOICE_STAFFED_FROM": env("HOTLINE_VOICE_STAFFED_FROM", default="08:00"),
+    "VOICE_STAFFED_UNTIL": env("HOTLINE_VOICE_STAFFED_UNTIL", default="18:00"),
+    "VOICE_MAX_RECORDING_SECONDS": env.int("HOTLINE_VOICE_MAX_RECORDING_SECONDS", default=120),
 }
 
 LOGGING = {

@@ -16,8 +16,26 @@ from hotline.models import Message
 logger = logging.getLogger(__name__)
 
 
-def queue_sms(*, phone, template, params, ticket=None, resident=None, recipient_user=None):
-    """Create an outbound Message row (status queued). Delivery is scheduled by the caller after commit."""
+def segment_count(text):
+    """SMS segments: 70 characters in one (Chinese text is UCS-2), 67 per part when split."""
+    length = len(text)
+    return 1 if length <= 70 else -(-length // 67)
+
+
+def queue_sms(*, phone, template, params, ticket=None, resident=None, recipient_user=None, in_reply_to=None):
+    """Create an outbound Message row. Delivery is scheduled by the caller after commit.
+
+    A resident who opted out (退订) gets only direct answers to their own messages
+    (`in_reply_to`); a resident with a landline gets no SMS at all: the row goes
+    onto the operators' callback list (status `callback`) instead.
+    """
+    body = render(template, params)
+    status = Message.Status.QUEUED
+    if resident is not None and recipient_user is None:
+        if not resident.can_receive_sms:
+            status = Message.Status.CALLBACK
+        elif resident.sms_opt_out and in_reply_to is None:
+            status = Message.Status.SKIPPED
     return Message.objects.create(
         direction=Message.Direction.OUTBOUND,
         phone=str(phone),
@@ -26,10 +44,12 @@ def queue_sms(*, phone, template, params, ticket=None, resident=None, recipient_
         ticket=ticket,
         template=template,
         params=params,
-        body=render(template, params),
-        status=Message.Status.QUEUED,
+        body=body,
+        segments=segment_count(body),
+        in_reply_to=in_reply_to,
+        status=status,
         created_at=clock.now(),
-        next_attempt_at=clock.now(),
+        next_attempt_at=clock.now() if status == Message.Status.QUEUED else None,
     )
 
 

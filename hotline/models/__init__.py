@@ -1,4 +1,5 @@
 from hotline.models.calendar import CalendarDay, CalendarYear, SlaPolicy, WorkPeriod
+from hotline.models.intake import PromotionRequest
 from hotline.models.messages import Call, Message, SmsTemplate
 from hotline.models.org import StaffProfile, Unit, Village
 from hotline.models.people import Resident
@@ -20,6 +21,7 @@ __all__ = [
     "Category",
     "ExtensionRequest",
     "Message",
+    "PromotionRequest",
     "Reply",
     "Resident",
     "ReturnRequest",

@@ -19,7 +19,11 @@ class Message(models.Model):
         SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         DELIVERED = "delivered", _("已送达")
+        UNDELIVERED = "undelivered", _("未送达")
         FAILED = "failed", _("发送失败")
+        # not sent by SMS: the resident opted out (退订), or has a landline and is told by phone
+        SKIPPED = "skipped", _("未发送（已退订）")
+        CALLBACK = "callback", _("待电话告知")
 
     provider = models.CharField(_("通道"), max_length=20, blank=True)
     external_id = models.CharField(_("通道编号"), max_length=64, null=True, blank=True)
@@ -38,7 +42,15 @@ class Message(models.Model):
     template = models.CharField(_("模板"), max_length=50, blank=True)
     params = models.JSONField(_("模板参数"), default=dict, blank=True)
     body = models.TextField(_("内容"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    segments = models.PositiveSmallIntegerField(_("条数"), default=1, help_text=_("按70字一条计"))
+    media = models.JSONField(_("彩信附件"), default=list, blank=True, help_text=_("[{url, content_type}]"))
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="answers", verbose_name=_("回复的短信"),
+        help_text=_("直接回答群众来信的短信，退订后仍会发送"),
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices)
+    error_code = models.CharField(_("错误码"), max_length=20, blank=True)
+    status_updated_at = models.DateTimeField(_("状态更新时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("发送次数"), default=0)
     next_attempt_at = models.DateTimeField(_("下次发送"), null=True, blank=True)
     lease_until = models.DateTimeField(_("发送租约到期"), null=True, blank=True)
@@ -61,6 +73,8 @@ class Message(models.Model):
             models.Index(fields=["status", "next_attempt_at"], name="message_status_next"),
             # a ticket's messages on its page
             models.Index(fields=["ticket", "created_at"], name="message_ticket_created"),
+            # SMS intake: a phone's latest inbound message (appending to an open ticket)
+            models.Index(fields=["phone", "direction", "-created_at"], name="message_phone_dir_created"),
         ]
 
     def __str__(self):
@@ -87,8 +101,20 @@ class Call(models.Model):
     )
     status = models.CharField(_("状态"), max_length=20, blank=True)
     started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    answered_at = models.DateTimeField(_("接听时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("接听人"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("发起人"), help_text=_("中转通话：请求回拨的联络员"),
+    )
     duration_seconds = models.PositiveIntegerField(_("通话时长（秒）"), null=True, blank=True)
+    recording_sid = models.CharField(_("录音编号"), max_length=64, blank=True)
     recording_url = models.URLField(_("录音"), blank=True)
+    recording_seconds = models.PositiveIntegerField(_("录音时长（秒）"), null=True, blank=True)
     transcript = models.TextField(_("转写"), blank=True)
 
     class Meta:

@@ -18,6 +18,9 @@ class Resident(models.Model):
     village = models.ForeignKey(
         "hotline.Village", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("村/社区")
     )
+    sms_opt_out = models.BooleanField(
+        _("已退订短信"), default=False, help_text=_("退订后只收到对其来信的直接回复")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -29,6 +32,13 @@ class Resident(models.Model):
         from hotline.phones import mask_phone
 
         return f"{self.name or _('群众')} {mask_phone(self.phone)}"
+
+    @property
+    def can_receive_sms(self):
+        """False for a landline: updates go onto the operators' callback list instead."""
+        from hotline.phones import is_mobile
+
+        return is_mobile(self.phone)
 
     def clean(self):
         try:
