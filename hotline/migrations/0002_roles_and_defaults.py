@@ -1,5 +1,6 @@
 """Roles as groups with their admin permissions, the system login, and default settings
-(SLA policy, working hours, SMS wording) that the supervisor then edits in the admin."""
+(SLA policy, working hours) that the supervisor then edits in the admin. The SMS wording rows
+are kept in step with the code's templates after every migrate (hotline.apps)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -77,12 +78,6 @@ def forwards(apps, schema_editor):
     if not WorkPeriod.objects.exists():
         WorkPeriod.objects.create(start=dt.time(8, 30), end=dt.time(12, 0))
         WorkPeriod.objects.create(start=dt.time(14, 0), end=dt.time(17, 30))
-
-    from hotline.messaging.templates import DEFAULTS
-
-    SmsTemplate = apps.get_model("hotline", "SmsTemplate")
-    for code, (text, description) in DEFAULTS.items():
-        SmsTemplate.objects.get_or_create(code=code, defaults={"text": text, "description": description})
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,22 @@
+"""Every SMS the code sends has a row the supervisor can edit, also after upgrades that add templates."""
+
+import pytest
+
+from hotline.apps import sync_sms_templates
+from hotline.messaging.templates import DEFAULTS, render
+from hotline.models import SmsTemplate
+
+
+@pytest.mark.django_db
+def test_migrate_leaves_one_row_per_template_and_keeps_edited_wording():
+    SmsTemplate.objects.filter(code="received").update(text="已收到，工单号{number}。")
+    SmsTemplate.objects.filter(code="survey").delete()  # as if "survey" were added by an upgrade
+    sync_sms_templates()
+    assert set(SmsTemplate.objects.values_list("code", flat=True)) == set(DEFAULTS)
+    assert render("received", {"number": "1234567"}) == "已收到，工单号1234567。"
+
+
+@pytest.mark.django_db
+def test_a_broken_edit_falls_back_to_the_default_wording():
+    SmsTemplate.objects.filter(code="received").update(text="工单号{ticket_no}")  # no such placeholder
+    assert render("received", {"number": "1234567"}) == DEFAULTS["received"][0].format(number="1234567")
