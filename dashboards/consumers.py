@@ -28,3 +28,7 @@ class TicketEventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def ticket_event(self, event):
         await self.send_json({"type": "ticket", "event": event["event"], "ticket": event["ticket"]})
+
+    async def call_event(self, event):
+        # only the operators' group receives these (incoming-call screen-pop); ids only
+        await self.send_json({"type": "call", "event": event["event"], "call": event["call"]})

@@ -33,6 +33,9 @@ LEAD_UNIT_ACTIONS = {
     "request_return": {roles.UNIT_LIAISON, roles.UNIT_HEAD},
     "request_extension": {roles.UNIT_LIAISON, roles.UNIT_HEAD},
     "reply": {roles.UNIT_LIAISON, roles.UNIT_HEAD, roles.UNIT_MEMBER},
+    # ask the hotline to bridge a call to a resident the unit may not see (hotline.intake.masked_calls);
+    # only on tickets that hide the resident: otherwise the unit simply calls the number it sees
+    "masked_call": {roles.UNIT_LIAISON, roles.UNIT_HEAD, roles.UNIT_MEMBER},
 }
 # What the system login does on behalf of residents (SMS), the sweep and tasks.
 SYSTEM_ACTIONS = {"receive", "record_satisfaction", "close", "supervise", "remind", "note"}
@@ -130,6 +133,8 @@ def can(user, action, ticket=None):
             return False
         unit = unit_of(user)
         if unit is None or ticket.reported_unit_id == unit.pk:
+            return False
+        if action == "masked_call" and not ticket.hides_resident_from_units:
             return False
         lead = current_lead(ticket)
         if lead is None or lead.unit_id != unit.pk:

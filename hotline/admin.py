@@ -6,6 +6,7 @@ workflow. The ticket list goes through the one access rule.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -332,16 +333,59 @@ class ReplyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_select_related = ["ticket", "replied_by"]
 
 
+class MessageProblemFilter(admin.SimpleListFilter):
+    """Operators' view of SMS that did not reach the resident: failed, undelivered, or waiting for a retry."""
+
+    title = _("发送问题")
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", _("发送失败或未送达")),
+            ("retrying", _("等待重发")),
+            ("callback", _("待电话告知")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.filter(status__in=[Message.Status.FAILED, Message.Status.UNDELIVERED])
+        if self.value() == "retrying":
+            return queryset.filter(status=Message.Status.QUEUED, attempts__gt=0)
+        if self.value() == "callback":
+            return queryset.filter(status=Message.Status.CALLBACK)
+        return queryset
+
+
 @admin.register(Message)
 class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created_at", "direction", "masked_phone", "template", "status", "attempts", "ticket"]
-    list_filter = ["direction", "status", "provider", "template"]
-    search_fields = ["ticket__number", "external_id", "phone"]
+    list_display = [
+        "created_at", "direction", "masked_phone", "template", "status", "failure_reason", "attempts",
+        "segments", "ticket",
+    ]
+    list_filter = [MessageProblemFilter, "status", "direction", "provider", "error_code", "template"]
+    search_fields = ["ticket__number", "external_id", "phone", "error_code"]
     list_select_related = ["ticket"]
+    readonly_fields = ["failure_reason"]
 
     @admin.display(description=_("号码"), ordering="phone")
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+    @admin.display(description=_("失败原因"))
+    def failure_reason(self, obj):
+        """The provider's error code with what it means, and the last delivery error."""
+        from hotline.messaging.gateways import error_reason
+
+        if obj.status not in (Message.Status.FAILED, Message.Status.UNDELIVERED, Message.Status.QUEUED):
+            return ""
+        parts = []
+        if obj.error_code:
+            # a send that failed before the provider took it has no provider yet: the configured one tried
+            meaning = error_reason(obj.provider or settings.SMS_BACKEND, obj.error_code)
+            parts.append(f"{obj.error_code} {meaning}".strip())
+        if obj.error and obj.error not in parts:
+            parts.append(obj.error.splitlines()[-1][:200])
+        return "；".join(parts)
 
 
 @admin.register(Call)

@@ -36,3 +36,25 @@ def emit_after_commit(*, event, ticket):
                 logger.exception("could not send live event %s to %s", event, group)
 
     transaction.on_commit(send)
+
+
+def emit_call_after_commit(*, event, call):
+    """Broadcast a call event (the console's screen-pop) to the operators once the transaction commits.
+
+    Ids only: the console fetches the caller's record and recent tickets through
+    the ordinary, access-checked views; no phone number travels over the socket.
+    """
+    if clock.is_replaying():
+        return
+    payload = {"type": "call.event", "event": event, "call": call.pk}
+
+    def send():
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)("operators", payload)
+        except Exception:  # a dead channel layer must not break the webhook that committed
+            logger.exception("could not send live call event %s", event)
+
+    transaction.on_commit(send)

@@ -117,6 +117,15 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# --- Caches ---------------------------------------------------------------------
+# "sms_rate" holds the per-sender SMS send slots and must be shared by every worker:
+# Redis in production; the embedded default runs a single worker, so memory will do.
+if REDIS_URL:
+    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+else:
+    _shared_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {"default": _shared_cache, "sms_rate": _shared_cache}
+
 # --- Background tasks ---------------------------------------------------------
 TASKS = {
     "default": {
@@ -182,6 +191,7 @@ TWILIO_TRUST_FORWARDED_PROTO = env.bool("TWILIO_TRUST_FORWARDED_PROTO", default=
 # Where the REST API lives (tests point the real twilio client at a fake server on loopback).
 TWILIO_API_BASE_URL = env("TWILIO_API_BASE_URL", default="")
 # Who takes calls: Twilio Client identities ("client:operator1") and/or phone numbers, comma-separated.
+TWILIO_HTTP_TIMEOUT = env.float("TWILIO_HTTP_TIMEOUT", default=10.0)
 TWILIO_OPERATOR_TARGETS = env.list("TWILIO_OPERATOR_TARGETS", default=["client:operators"])
 
 HOTLINE = {
@@ -194,6 +204,8 @@ HOTLINE = {
     "SMS_LEASE_SECONDS": env.int("HOTLINE_SMS_LEASE_SECONDS", default=60),
     # outbound SMS per second from one sender number (Twilio long codes take about 1)
     "SMS_PER_SECOND_PER_SENDER": env.float("HOTLINE_SMS_PER_SECOND_PER_SENDER", default=1.0),
+    # a send waits at most this long for its slot before going back to the queue
+    "SMS_RATE_MAX_WAIT_SECONDS": env.float("HOTLINE_SMS_RATE_MAX_WAIT_SECONDS", default=10.0),
     # a further SMS from a resident within this many minutes joins their open ticket
     "SMS_APPEND_WINDOW_MINUTES": env.int("HOTLINE_SMS_APPEND_WINDOW_MINUTES", default=120),
     # a survey answer (1/2/3) counts against a survey sent within this many days

@@ -1,24 +1,57 @@
 """Background tasks (django-tasks). Each is safe to run twice or concurrently."""
 
 import logging
+import time
 
 from django_tasks import task
 
 from hotline import messaging
+from hotline.models import Message
 
 logger = logging.getLogger(__name__)
 
 
+# deliver_due_messages stops taking new messages after this many seconds, leaving the rest
+# to the next round, so rounds started by the minutely scheduler do not pile up behind a
+# long backlog (the per-sender rate limit makes each send wait for its slot)
+DUE_ROUND_SECONDS = 45
+
+
 @task()
 def deliver_message(*, message_id):
-    return messaging.deliver(message_id=message_id)
+    status = messaging.deliver(message_id=message_id)
+    if status == "queued":
+        _deliver_later(message_id)
+    return status
+
+
+def _deliver_later(message_id):
+    """A retry (or a send held back by the rate limit) runs when due, where the backend can defer.
+
+    Otherwise (or if this enqueue fails) the scheduler's minutely sweep picks it up.
+    """
+    if not deliver_message.get_backend().supports_defer:
+        return
+    due = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).values_list("next_attempt_at", flat=True).first()
+    if due is None:
+        return
+    try:
+        deliver_message.using(run_after=due).enqueue(message_id=message_id)
+    except Exception:
+        logger.exception("could not enqueue the retry of message %s", message_id)
 
 
 @task()
 def deliver_due_messages():
-    """Retries that are due and sends whose lease expired; returns how many were attempted."""
-    attempted = 0
+    """Retries that are due and sends whose lease expired; returns how many were attempted.
+
+    A send whose lease expired has an unknown outcome: `messaging.deliver` asks the
+    provider whether it already accepted it before sending it again.
+    """
+    attempted, started = 0, time.monotonic()
     for message_id in messaging.due_message_ids():
+        if time.monotonic() - started > DUE_ROUND_SECONDS:
+            break
         try:
             messaging.deliver(message_id=message_id)
         except Exception:

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("twilio/", include("hotline.intake.urls")),
     path("", include("dashboards.urls")),
 ]

@@ -566,6 +566,9 @@ def reply(
             if call is None or call.ticket_id != ticket.pk or call.direction != Call.Direction.BRIDGED:
                 message = _("请选择本工单的中转通话记录。")
                 raise InvalidInput(message, field_errors={"call": [message]})
+            if call.status != "answered":  # set by the voice webhooks only when the resident picked up
+                message = _("该中转通话群众未接听，不能作为已联系群众的记录。")
+                raise InvalidInput(message, field_errors={"call": [message]})
             contacted_at = call.started_at  # recorded from the call, not typed in
         if contacted_at is None or contacted_at > now or contacted_at < lead.dispatched_at:
             message = _("请填写派单后、答复前联系群众的时间。")
@@ -791,6 +794,19 @@ def merge(*, ticket, by, into, note=""):
     return ticket
 
 
+def append_message(*, ticket, by, text):
+    """补充诉求: a resident's further SMS on their open ticket, on the timeline (not public: their own words)."""
+    access.check(by, "note", ticket)
+    text = _require_text(text, "text", _("请填写补充内容。"))
+    with transaction.atomic():
+        ticket = _locked(ticket, by=by, action="note")
+        _require_state(ticket, Status.NEW, Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURNED)
+        change = _Change(ticket, by)
+        event = change.event(Action.APPEND, text)
+        change.publish("appended")
+    return event
+
+
 def add_note(*, ticket, by, note, public=False):
     """A note on the timeline (co-units' remarks, an operator's 'why not reopened')."""
     access.check(by, "note", ticket)
@@ -804,7 +820,7 @@ def add_note(*, ticket, by, note, public=False):
 
 
 __all__ = [
-    "add_note", "answer_directly", "close", "decide_extension", "decide_return", "dispatch", "hand_over",
-    "mark_invalid", "merge", "receive", "record_satisfaction", "refer_emergency", "remind", "reopen", "reply",
-    "request_extension", "request_return", "review", "sign", "supervise", "system_user",
+    "add_note", "answer_directly", "append_message", "close", "decide_extension", "decide_return", "dispatch",
+    "hand_over", "mark_invalid", "merge", "receive", "record_satisfaction", "refer_emergency", "remind", "reopen",
+    "reply", "request_extension", "request_return", "review", "sign", "supervise", "system_user",
 ]

@@ -141,7 +141,7 @@ def test_a_confidential_reply_through_the_hotline_is_accepted(people, resident, 
 
     secret = make_ticket("in_progress", confidential=True)
     call = Call.objects.create(
-        provider="test", external_id="CA1", direction="bridged", phone=resident.phone, ticket=secret
+        provider="test", external_id="CA1", direction="bridged", phone=resident.phone, ticket=secret, status="answered"
     )
     answer = _reply(secret, people["head"], contact_method="masked_call", call=call)
     assert answer.call == call
@@ -150,7 +150,8 @@ def test_a_confidential_reply_through_the_hotline_is_accepted(people, resident, 
 def test_a_masked_call_of_another_ticket_is_refused(people, resident, make_ticket, refused):
     ticket = make_ticket("in_progress", confidential=True)
     other = make_ticket("new")
-    call = Call.objects.create(provider="test", external_id="CA2", direction="bridged", phone=resident.phone, ticket=other)
+    call = Call.objects.create(provider="test", external_id="CA2", direction="bridged", phone=resident.phone, ticket=other,
+                               status="answered")
     with refused(ticket, InvalidInput):
         _reply(ticket, people["liaison"], contact_method="masked_call", call=call)
     assert not Reply.objects.filter(ticket=ticket).exists()
@@ -161,7 +162,11 @@ def test_a_masked_call_sets_the_contact_time_and_must_be_a_bridged_call(people, 
     inbound = Call.objects.create(provider="test", external_id="CA3", direction="in", phone=resident.phone, ticket=secret)
     with refused(secret, InvalidInput):
         _reply(secret, people["liaison"], contact_method="masked_call", call=inbound)
+    unanswered = Call.objects.create(provider="test", external_id="CA5", direction="bridged", phone=resident.phone,
+                                     ticket=secret, started_at=secret.signed_at, status="dial-no-answer")
+    with refused(secret, InvalidInput):
+        _reply(secret, people["liaison"], contact_method="masked_call", call=unanswered)
     bridged = Call.objects.create(provider="test", external_id="CA4", direction="bridged", phone=resident.phone,
-                                  ticket=secret, started_at=secret.signed_at)
+                                  ticket=secret, started_at=secret.signed_at, status="answered")
     answer = _reply(secret, people["liaison"], contact_method="masked_call", call=bridged)
     assert answer.contacted_at == bridged.started_at

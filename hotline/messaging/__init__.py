@@ -2,14 +2,18 @@
 
 import datetime as dt
 import logging
+import math
+import re
+import time
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hotline import clock
-from hotline.messaging.gateways import GatewayError, get_gateway
+from hotline.messaging.gateways import GatewayError, SendResult, get_gateway
 from hotline.messaging.templates import render
 from hotline.models import Message
 
@@ -75,6 +79,67 @@ def _backoff(attempts):
     return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
+# --- per-sender rate limit -----------------------------------------------------------
+#
+# Time is cut into slots of 1/rate seconds per sender number; a send first reserves a
+# free slot with an atomic `cache.add` (one key per slot), then waits for the slot's
+# start. Each slot carries at most one message, so a sender never goes faster than its
+# rate however many workers send (in any second at most rate + 1, at a slot boundary).
+# The cache ("sms_rate" in settings) must be shared by the workers: Redis in production;
+# the embedded default runs one worker, for which a per-process cache is enough. A send whose free slot is further
+# away than the wait we allow goes back to the queue, due at that slot, its attempt not
+# counted.
+
+def _rate_cache():
+    from django.core.cache import caches
+
+    return caches["sms_rate"]
+
+
+def _max_rate_wait():
+    return float(settings.HOTLINE.get("SMS_RATE_MAX_WAIT_SECONDS", min(10.0, settings.HOTLINE["SMS_LEASE_SECONDS"] / 3)))
+
+
+def reserve_send_slot(*, sender, at, rate=None, max_wait=None):
+    """Reserve the next free send slot of `sender` from instant `at` (a Unix time).
+
+    Returns (start, reserved): the slot's start (never before `at`) and whether it was
+    reserved; when no slot within `max_wait` seconds is free, nothing is reserved and
+    `start` is when to try again.
+    """
+    rate = settings.HOTLINE["SMS_PER_SECOND_PER_SENDER"] if rate is None else rate
+    if not rate or rate <= 0:
+        return at, True
+    max_wait = _max_rate_wait() if max_wait is None else max_wait
+    width = 1.0 / rate
+    first, last = math.floor(at / width), math.floor((at + max_wait) / width)
+    namespace = settings.HOTLINE.get("SMS_RATE_NAMESPACE", "hotline")
+    cache, ttl = _rate_cache(), int(max_wait + 2 * width) + 5
+    for index in range(first, last + 1):
+        if cache.add(f"{namespace}:sms-slot:{sender}:{index}", 1, timeout=ttl):
+            return max(at, index * width), True
+    return (last + 1) * width, False
+
+
+# --- delivery ----------------------------------------------------------------------------
+
+# our pipeline's order; a status only moves forward, and the last three are final
+STATUS_RANK = {
+    Message.Status.QUEUED: 0,
+    Message.Status.SENDING: 1,
+    Message.Status.SENT: 2,
+    Message.Status.DELIVERED: 3,
+    Message.Status.UNDELIVERED: 3,
+    Message.Status.FAILED: 3,
+}
+FINAL_STATUSES = {Message.Status.DELIVERED, Message.Status.UNDELIVERED, Message.Status.FAILED}
+
+
+def _statuses_before(status):
+    """The statuses a message may move to `status` from (forward only, never out of a final one)."""
+    return [s for s, rank in STATUS_RANK.items() if s not in FINAL_STATUSES and rank < STATUS_RANK[status]]
+
+
 def deliver(*, message_id, now=None):
     """Send one queued message through the gateway, at most once at a time.
 
@@ -83,8 +148,25 @@ def deliver(*, message_id, now=None):
     The claim counts the attempt, so a send that never reported back (the
     worker died mid-send) counts too, and a message that keeps doing that is
     given up after SMS_MAX_ATTEMPTS instead of being retried for ever.
+
+    Never sent twice: an attempt's outcome can be unknown (the worker died after
+    the provider accepted the message, or the provider's answer timed out). So
+    before any further attempt the gateway is asked whether it already has the
+    message (`find_sent`); if it has, the row takes that provider id and is not sent
+    again. A provider status callback that arrived meanwhile may already have given
+    the row its SID (callbacks carry our message id), which settles it too. If the
+    provider cannot be asked, the attempt counts as a transient failure.
+
+    The result is written only while the row is still ours (status `sending` with our
+    lease): a status callback that moved it on first (the provider answered before
+    this worker did) keeps its status, and only the SID is added.
+
+    The per-sender rate limit (`reserve_send_slot`) may hold the send for a moment,
+    or put the message back in the queue for a little later without counting the attempt.
+
     Returns the message's status afterwards.
     """
+    explicit_now = now is not None
     now = now or timezone.now()
     lease = now + dt.timedelta(seconds=settings.HOTLINE["SMS_LEASE_SECONDS"])
     max_attempts = settings.HOTLINE["SMS_MAX_ATTEMPTS"]
@@ -97,37 +179,143 @@ def deliver(*, message_id, now=None):
     message = Message.objects.get(pk=message_id)
     if not claimed:
         return message.status
+    mine = Message.objects.filter(pk=message_id, status=Message.Status.SENDING, lease_until=lease)
+    gateway = get_gateway()
+
+    if message.external_id:
+        # a status callback told us the provider has it (its answer to us was lost)
+        mine.update(
+            status=Message.Status.SENT, lease_until=None, next_attempt_at=None, error="",
+            sent_at=Coalesce(F("sent_at"), Value(timezone.now())),
+        )
+        return _status_of(message_id)
+
+    if message.attempts > 1:
+        try:
+            found = gateway.find_sent(message)
+        except GatewayError as exc:
+            return _attempt_failed(mine, message, exc, now=now, max_attempts=max_attempts)
+        if found is not None:
+            logger.info("SMS %s was already accepted by %s as %s: not sent again", message.pk, gateway.name, found.sid)
+            try:
+                with transaction.atomic():
+                    return _attempt_succeeded(mine, message, gateway, found)
+            except IntegrityError:  # another row has that provider id after all
+                logger.warning("SMS %s: provider id %s belongs to another message", message.pk, found.sid)
+
     if message.attempts > max_attempts:
         # earlier attempts' leases expired without a result: do not send again
-        message.status, message.next_attempt_at, message.lease_until = Message.Status.FAILED, None, None
-        message.error = (message.error + "\n" if message.error else "") + f"gave up: no result after {max_attempts} attempts"
-        message.save(update_fields=["status", "next_attempt_at", "lease_until", "error"])
+        error = (message.error + "\n" if message.error else "") + f"gave up: no result after {max_attempts} attempts"
+        mine.update(status=Message.Status.FAILED, next_attempt_at=None, lease_until=None, error=error,
+                    status_updated_at=timezone.now())
         logger.warning("SMS %s given up after %s attempts without a result", message.pk, max_attempts)
-        return message.status
-    gateway = get_gateway()
+        return _status_of(message_id)
+
+    if gateway.sender:
+        at = now.timestamp() if explicit_now else time.time()
+        start, reserved = reserve_send_slot(sender=f"{gateway.name}:{gateway.sender}", at=at)
+        if not reserved:
+            # over the sender's rate for longer than we wait: back to the queue, not an attempt
+            mine.update(
+                status=Message.Status.QUEUED, lease_until=None, attempts=F("attempts") - 1,
+                next_attempt_at=dt.datetime.fromtimestamp(start, tz=dt.timezone.utc),
+            )
+            return _status_of(message_id)
+        if start > at:
+            time.sleep(start - at)
+
     try:
-        sid = gateway.send(to=message.phone, text=message.body, template=message.template, params=message.params)
+        result = gateway.send(
+            to=message.phone, text=message.body, template=message.template, params=message.params,
+            reference=message.pk,
+        )
     except GatewayError as exc:
-        message.error = str(exc)[:1000]
-        if exc.permanent or message.attempts >= max_attempts:
-            message.status = Message.Status.FAILED
-            message.next_attempt_at = None
-        else:
-            message.status = Message.Status.QUEUED
-            message.next_attempt_at = now + _backoff(message.attempts)
-        logger.warning("SMS %s attempt %s failed: %s", message.pk, message.attempts, exc)
+        return _attempt_failed(mine, message, exc, now=now, max_attempts=max_attempts)
+    if not isinstance(result, SendResult):
+        result = SendResult(sid=result)
+    return _attempt_succeeded(mine, message, gateway, result)
+
+
+_NUMBER = re.compile(r"\+\d{6,}|\b1\d{10}\b")
+
+
+def _without_numbers(text):
+    """For logs: a provider's error text may quote the phone number (Twilio's 21211 does)."""
+    return _NUMBER.sub("<number>", text)
+
+
+def _status_of(message_id):
+    return Message.objects.values_list("status", flat=True).get(pk=message_id)
+
+
+def _attempt_failed(mine, message, exc, *, now, max_attempts):
+    fields = {"error": str(exc)[:1000], "error_code": exc.code[:20], "lease_until": None}
+    if exc.permanent or message.attempts >= max_attempts:
+        fields.update(status=Message.Status.FAILED, next_attempt_at=None, status_updated_at=timezone.now())
     else:
-        message.status = Message.Status.SENT
-        message.provider = gateway.name
-        message.external_id = sid
-        message.sent_at = timezone.now()
-        message.error = ""
-        message.next_attempt_at = None
-    message.lease_until = None
-    message.save(
-        update_fields=["status", "provider", "external_id", "sent_at", "error", "attempts", "next_attempt_at", "lease_until"]
+        fields.update(status=Message.Status.QUEUED, next_attempt_at=now + _backoff(message.attempts))
+    if not mine.update(**fields):
+        logger.info("SMS %s moved on while it was being sent (a status callback): kept", message.pk)
+    logger.warning("SMS %s attempt %s failed: %s", message.pk, message.attempts, _without_numbers(str(exc)))
+    return _status_of(message.pk)
+
+
+def _attempt_succeeded(mine, message, gateway, result):
+    moment = timezone.now()
+    status = result.status if result.status in FINAL_STATUSES else Message.Status.SENT
+    extra = {"segments": result.segments} if result.segments else {}
+    updated = mine.update(
+        status=status, provider=gateway.name, external_id=result.sid, sent_at=moment, error="",
+        error_code=result.error_code[:20], next_attempt_at=None, lease_until=None, status_updated_at=moment, **extra,
     )
-    return message.status
+    if not updated:
+        # a status callback got here first and moved the row on: keep its status, add the SID
+        Message.objects.filter(pk=message.pk, external_id__isnull=True).update(
+            provider=gateway.name, external_id=result.sid, **extra
+        )
+        Message.objects.filter(pk=message.pk, external_id=result.sid).exclude(status=Message.Status.SENDING).update(
+            sent_at=Coalesce(F("sent_at"), Value(moment)), lease_until=None
+        )
+    return _status_of(message.pk)
+
+
+def record_provider_status(*, provider, sid, status, error_code="", reference=None, segments=None, now=None):
+    """Apply a provider's delivery report (a status callback) to its outbound message.
+
+    The message is found by (provider, SID), or else by our id in the callback URL
+    (`reference`) when the report came before the worker stored the SID — then the row
+    takes the SID now. The status only moves forward (queued < sending < sent <
+    delivered; undelivered and failed are final), so a late or repeated report changes
+    nothing. Returns the message, or None when the report is not about one of ours.
+    """
+    if status not in STATUS_RANK:
+        return None
+    now = now or timezone.now()
+    outbound = Message.objects.filter(direction=Message.Direction.OUTBOUND)
+    message = outbound.filter(provider=provider, external_id=sid).first() if sid else None
+    if message is None and reference and sid:
+        try:
+            pk = int(reference)
+        except (TypeError, ValueError):
+            return None
+        try:
+            with transaction.atomic():
+                outbound.filter(pk=pk, external_id__isnull=True).update(provider=provider, external_id=sid)
+        except IntegrityError:
+            return None
+        message = outbound.filter(pk=pk, provider=provider, external_id=sid).first()
+    if message is None:
+        return None
+    fields = {"status": status, "status_updated_at": now, "lease_until": None, "sent_at": Coalesce(F("sent_at"), Value(now))}
+    if status in FINAL_STATUSES or status == Message.Status.SENT:
+        fields["next_attempt_at"] = None
+    if error_code:
+        fields["error_code"] = str(error_code)[:20]
+    if segments:
+        fields["segments"] = segments
+    if outbound.filter(pk=message.pk, status__in=_statuses_before(status)).update(**fields):
+        message.refresh_from_db()
+    return message
 
 
 def due_message_ids(*, now=None, limit=500):

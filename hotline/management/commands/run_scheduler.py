@@ -3,6 +3,10 @@
 Every minute: the deadline sweep and SMS retries that are due (including sends
 whose lease expired). Nightly: pruning of finished task results. Every job is
 safe if two schedulers run at once, so a second copy does no harm.
+
+A send whose lease expired has an unknown outcome (its worker died, maybe after the
+provider took the message): `messaging.deliver` asks the provider whether it already
+has it before sending it again, so re-queueing it never sends it twice.
 """
 
 import logging

@@ -1,0 +1,363 @@
+"""What a resident's SMS asks for, and acting on it.
+
+`parse(text)` is pure: the first word decides (keyword triggers, as in RapidPro),
+in Chinese or pinyin initials, full-width and half-width alike (NFKC, any case),
+followed by a space, a full-width space, a colon or nothing:
+
+    查询/CX 工单号    progress of one's own ticket
+    1/2/3, 满意/基本满意/不满意 [原因]    answer to a satisfaction survey
+    推广/TG 内容      ask for a farm product to be promoted
+    办事/BS 关键词    service-guide lookup
+    退订/TD, 订阅/DY  opt out of / back into non-essential SMS
+    anything else     a new ticket, or an addition to the resident's open ticket
+
+`handle(inbound)` runs inside the SMS webhook's transaction and returns the
+`Answer` to send back; every ticket change goes through hotline.workflow.
+"""
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db.models import Max, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hotline import clock, numbers, workflow
+from hotline.messaging.templates import render
+from hotline.models import Message, PromotionRequest, Resident, Ticket, TicketEvent
+from hotline.models.choices import CloseReason, Kind, Satisfaction, Status
+
+# --- parsing (pure) ----------------------------------------------------------------------
+
+# after NFKC the full-width space and colon are plain " " and ":"; "，" becomes ","
+_SEPARATORS = " \t\r\n:,、;"
+_TRAILING = " \t\r\n:,、;.。!?~…"
+
+KEYWORDS = {
+    "query": ("查询", "cx"),
+    "promote": ("推广", "tg"),
+    "guide": ("办事", "bs"),
+    "opt_out": ("退订", "td"),
+    "opt_in": ("订阅", "dy"),
+}
+# what may follow 退订/订阅 and still be the command ("退订短信")
+_SUBSCRIPTION_OBJECTS = {"", "短信", "通知", "通知短信"}
+_RATINGS = {
+    "1": Satisfaction.SATISFIED,
+    "满意": Satisfaction.SATISFIED,
+    "2": Satisfaction.BASICALLY,
+    "基本满意": Satisfaction.BASICALLY,
+    "3": Satisfaction.UNSATISFIED,
+    "不满意": Satisfaction.UNSATISFIED,
+}
+_RATING = re.compile(r"(基本满意|不满意|满意|[123])(.*)", re.S)
+_NUMBER = re.compile(r"#?(\d[\d \-]*)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """`name`: text, empty, query, rate, promote, guide, opt_out or opt_in."""
+
+    name: str
+    arg: str = ""  # the words after the keyword, as the resident wrote them
+    number: str = ""  # query: the ticket number typed (digits only; may be mistyped)
+    rating: str = ""  # rate: a Satisfaction value
+    reason: str = ""  # rate: what followed the rating
+
+
+def _normalised(text):
+    """NFKC + casefold, with each output character's end offset in `text` (to cut the original there)."""
+    out, ends = [], []
+    for index, char in enumerate(text):
+        folded = unicodedata.normalize("NFKC", char).casefold()
+        out.append(folded)
+        ends.extend([index + 1] * len(folded))
+    return "".join(out), ends
+
+
+def _is_break(rest):
+    """True where a keyword ends: at the end, a separator, or a symbol (not a letter, digit or hanzi)."""
+    return not rest or rest[0] in _SEPARATORS or not rest[0].isalnum()
+
+
+def _clean_arg(text):
+    """The words after a keyword as written: leading separators (half- or full-width) dropped."""
+    return text.lstrip(_SEPARATORS + "\u3000：，；").rstrip()
+
+
+def parse(text):
+    """The command in an SMS body. Pure: no database, no clock."""
+    original = (text or "").strip()
+    if not original:
+        return Command("empty")
+    norm, ends = _normalised(original)
+
+    for name, keywords in KEYWORDS.items():
+        for keyword in keywords:
+            if not norm.startswith(keyword):
+                continue
+            rest = norm[len(keyword):]
+            if keyword.isascii() and rest and rest[0].isascii() and rest[0].isalpha():
+                continue  # "TDS…", "bsp…": an ordinary word, not pinyin initials
+            arg = _clean_arg(original[ends[len(keyword) - 1]:])
+            arg_norm = unicodedata.normalize("NFKC", arg).casefold().strip(_TRAILING)
+            if name == "query":
+                if not arg_norm:
+                    return Command("query", arg=arg)
+                match = _NUMBER.match(arg_norm)
+                if match is None:
+                    break  # "查询一下社保怎么交": a question, so ordinary text
+                return Command("query", arg=arg, number=re.sub(r"\D", "", match.group(1)))
+            if name in ("opt_out", "opt_in"):
+                if arg_norm not in _SUBSCRIPTION_OBJECTS:
+                    break
+                return Command(name)
+            return Command(name, arg=arg)
+
+    match = _RATING.fullmatch(norm.rstrip(_TRAILING))
+    if match is not None:
+        word, rest = match.groups()
+        if _is_break(rest) or word == "不满意":
+            reason = original[ends[len(word) - 1]:] if len(ends) >= len(word) else ""
+            reason = reason.strip(_TRAILING + "\u3000，。！？：；")
+            return Command("rate", rating=_RATINGS[word], reason=reason)
+
+    return Command("text", arg=original)
+
+
+# --- acting on one SMS --------------------------------------------------------------------
+
+APPENDABLE_STATUSES = (Status.NEW, Status.DISPATCHED, Status.IN_PROGRESS, Status.RETURNED)
+_KIND_PREFIXES = (
+    ("投诉", Kind.COMPLAINT),
+    ("举报", Kind.REPORT),
+    ("建议", Kind.SUGGESTION),
+    ("表扬", Kind.PRAISE),
+    ("咨询", Kind.CONSULTATION),
+)
+TITLE_LENGTH = 30
+
+
+@dataclasses.dataclass
+class Answer:
+    """The reply to one SMS: an SMS template, its parameters and the ticket it concerns."""
+
+    template: str
+    params: dict = dataclasses.field(default_factory=dict)
+    ticket: Ticket | None = None
+
+
+def handle(inbound, *, sender_valid=True):
+    """Act on a stored inbound `Message`; returns the `Answer`. Runs in the caller's transaction."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if not sender_valid:
+            return Answer("sms_unknown_sender")
+        by = workflow.system_user()
+        resident = Resident.for_phone(inbound.phone, by=by)
+        # one resident's messages are handled one at a time, so a second SMS sees the first one's ticket
+        resident = Resident.objects.select_for_update().get(pk=resident.pk)
+        inbound.resident = resident
+        answer = _act(inbound, parse(inbound.body), resident, by)
+        if answer.ticket is not None:
+            inbound.ticket = answer.ticket
+        inbound.save(update_fields=["resident", "ticket"])
+        return answer
+
+
+def _act(inbound, command, resident, by):
+    now = clock.now()
+    if command.name == "query":
+        return _query(command, resident)
+    if command.name == "promote":
+        return _promote(inbound, command, resident, by)
+    if command.name == "guide":
+        return _guide(command)
+    if command.name in ("opt_out", "opt_in"):
+        return _subscription(command, resident, by)
+    if command.name == "rate":
+        ticket = awaiting_rating(resident, now).first()
+        if ticket is not None:
+            return _rate(ticket, command.rating, command.reason, by)
+    if command.name == "empty" and not inbound.media:
+        return Answer("sms_empty")
+    text = inbound.body.strip()
+    asked = _awaiting_reason(inbound, resident, now)
+    if asked is not None and text:
+        return _rate(asked, Satisfaction.UNSATISFIED, text, by)
+    return _free_text(inbound, text, resident, by, now)
+
+
+# queries ---------------------------------------------------------------------------------
+
+
+def resident_status(ticket):
+    """The ticket's state as the resident sees it (a reply under review is still being handled)."""
+    if ticket.status in (Status.NEW, Status.RETURNED):
+        return _("已受理，待派单")
+    if ticket.status == Status.DISPATCHED:
+        return _("已派单")
+    if ticket.status == Status.IN_PROGRESS or (ticket.status == Status.REPLIED and not ticket.reply_accepted_at):
+        return _("办理中")
+    if ticket.status == Status.REPLIED:
+        return _("已答复，请回复1/2/3评价")
+    return _("已办结")
+
+
+def _clip(text, room):
+    text = " ".join((text or "").split())
+    room = max(room, 10)
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def _query(command, resident):
+    if not command.number:
+        return Answer("sms_query_usage")
+    if not numbers.is_valid_number(command.number):
+        return Answer("sms_bad_number")  # a check-digit failure says nothing about which tickets exist
+    ticket = Ticket.objects.filter(number=command.number, resident=resident).first()
+    if ticket is None:
+        # someone else's ticket gets exactly the answer of a number that does not exist
+        return Answer("sms_not_found")
+    event = ticket.events.filter(public=True).order_by("-created_at", "-id").first()
+    update = ""
+    if event is not None:
+        update = TicketEvent.Action(event.action).label + (f"：{event.note}" if event.note else "")
+    params = {"number": ticket.number, "status": resident_status(ticket), "update": ""}
+    room = 70 - len(render("sms_status", params))
+    params["update"] = _printable(update, room)
+    return Answer("sms_status", params, ticket)
+
+
+# satisfaction survey ---------------------------------------------------------------------
+
+
+def awaiting_rating(resident, now):
+    """The resident's tickets whose survey is unanswered and still open for an answer, latest first."""
+    since = now - dt.timedelta(days=settings.HOTLINE["SURVEY_ANSWER_DAYS"])
+    return (
+        Ticket.objects.filter(resident=resident, survey_sent_at__gte=since, satisfaction="")
+        .filter(
+            Q(status=Status.REPLIED, reply_accepted_at__isnull=False)
+            | Q(status=Status.CLOSED, close_reason=CloseReason.ANSWERED)
+        )
+        .order_by("-survey_sent_at", "-pk")
+    )
+
+
+def _awaiting_reason(inbound, resident, now):
+    """The ticket whose 不满意 came without a reason in the resident's previous SMS, if still unrated."""
+    previous = (
+        Message.objects.filter(direction=Message.Direction.INBOUND, resident=resident)
+        .exclude(pk=inbound.pk)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        return None
+    asked = previous.answers.filter(template="sms_ask_reason").values_list("ticket_id", flat=True).first()
+    if asked is None:
+        return None
+    return awaiting_rating(resident, now).filter(pk=asked).first()
+
+
+def _rate(ticket, rating, reason, by):
+    if rating == Satisfaction.UNSATISFIED and not reason:
+        # the workflow needs the reason: ask for it; the resident's next SMS is taken as the reason
+        workflow.add_note(ticket=ticket, by=by, note=_("群众短信回复“不满意”，已请其说明原因。"))
+        return Answer("sms_ask_reason", {"number": ticket.number}, ticket)
+    workflow.record_satisfaction(
+        ticket=ticket, by=by, satisfaction=rating, reason=reason if rating == Satisfaction.UNSATISFIED else "",
+        via="sms",
+    )
+    template = "sms_rated_unsatisfied" if rating == Satisfaction.UNSATISFIED else "sms_rated"
+    return Answer(template, {"number": ticket.number}, ticket)
+
+
+# promotion, service guides, subscription ------------------------------------------------------
+
+
+def _promote(inbound, command, resident, by):
+    if not command.arg:
+        return Answer("sms_promotion_usage")
+    request = PromotionRequest(resident=resident, text=command.arg, channel="sms", source_message=inbound)
+    request._history_user = by
+    request.save()
+    return Answer("sms_promotion")
+
+
+def find_service_guides(keyword):
+    """Published service guides (办事指南) matching `keyword`, best first.
+
+    There are none yet: the ServiceGuide model (the guides issue) plugs in here,
+    returning objects with `title` and `summary`.
+    """
+    return []
+
+
+def _printable(text, limit):
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    return _clip(text, limit)
+
+
+def _guide(command):
+    keyword = command.arg.strip()
+    if not keyword:
+        return Answer("sms_guide_usage")
+    guides = find_service_guides(keyword)
+    if not guides:
+        return Answer("sms_guide_none", {"keyword": _printable(keyword, 10)})
+    guide = guides[0]
+    return Answer("sms_guide", {"title": guide.title, "summary": _clip(guide.summary, 60 - len(guide.title))})
+
+
+def _subscription(command, resident, by):
+    opt_out = command.name == "opt_out"
+    if resident.sms_opt_out != opt_out:
+        resident.sms_opt_out = opt_out
+        resident._history_user = by
+        resident.save(update_fields=["sms_opt_out"])
+    return Answer("sms_opted_out" if opt_out else "sms_opted_in")
+
+
+# free text: a new ticket, or an addition to the open one ---------------------------------------
+
+
+def appendable_ticket(resident, now):
+    """The resident's latest ticket if it is open and they wrote about it within the append window."""
+    latest = Ticket.objects.filter(resident=resident).order_by("-created_at", "-pk").first()
+    if latest is None or latest.status not in APPENDABLE_STATUSES:
+        return None
+    last_seen = Message.objects.filter(ticket=latest, direction=Message.Direction.INBOUND).aggregate(
+        last=Max("created_at")
+    )["last"]
+    last = max(filter(None, [latest.created_at, last_seen]))
+    window = dt.timedelta(minutes=settings.HOTLINE["SMS_APPEND_WINDOW_MINUTES"])
+    return latest if now - last <= window else None
+
+
+def infer_kind(text):
+    for prefix, kind in _KIND_PREFIXES:
+        if text.startswith(prefix):
+            return kind
+    return Kind.HELP
+
+
+def make_title(text):
+    line = " ".join(text.split())
+    return line if len(line) <= TITLE_LENGTH else line[:TITLE_LENGTH] + "…"
+
+
+def _free_text(inbound, text, resident, by, now):
+    media_note = _("［彩信附件%(n)s个］") % {"n": len(inbound.media)} if inbound.media else ""
+    ticket = appendable_ticket(resident, now)
+    if ticket is not None:
+        workflow.append_message(ticket=ticket, by=by, text="\n".join(filter(None, [text, media_note])))
+        return Answer("sms_appended", {"number": ticket.number}, ticket)
+    ticket = workflow.receive(
+        by=by, kind=infer_kind(text), channel="sms", title=make_title(text or media_note), description=text,
+        resident=resident, acknowledge=False,  # the acknowledgement is this SMS's reply
+    )
+    return Answer("received", {"number": ticket.number}, ticket)
