@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -218,6 +219,41 @@ class ReplyInline(ReadOnlyMixin, admin.StackedInline):
     readonly_fields = fields
 
 
+class MessageInline(ReadOnlyMixin, admin.TabularInline):
+    """The ticket's SMS in and out, with MMS pictures as links."""
+
+    model = Message
+    fk_name = "ticket"
+    extra = 0
+    fields = ["created_at", "direction", "template", "body", "attachments", "status", "error_code"]
+    readonly_fields = fields
+    ordering = ["created_at"]
+
+    @admin.display(description=_("彩信附件"))
+    def attachments(self, obj):
+        return format_html_join(
+            " ", '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            ((item.get("url", ""), item.get("content_type") or _("附件")) for item in obj.media or []),
+        )
+
+
+class CallInline(ReadOnlyMixin, admin.TabularInline):
+    """The ticket's calls: voicemail and masked-call recordings."""
+
+    model = Call
+    extra = 0
+    fields = ["started_at", "direction", "status", "duration_seconds", "answered_by", "recording"]
+    readonly_fields = fields
+    ordering = ["started_at"]
+
+    @admin.display(description=_("录音"))
+    def recording(self, obj):
+        if not obj.recording_url:
+            return ""
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}（{}秒）</a>', obj.recording_url,
+                           _("收听"), obj.recording_seconds or 0)
+
+
 class TicketAdminForm(forms.ModelForm):
     class Meta:
         model = Ticket
@@ -239,7 +275,7 @@ class TicketAdmin(SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["lead_unit"]
     autocomplete_fields = ["resident", "village", "category", "reported_unit"]
-    inlines = [AssignmentInline, ReplyInline, TicketEventInline]
+    inlines = [AssignmentInline, ReplyInline, TicketEventInline, MessageInline, CallInline]
     actions = ["supervise_selected"]
     history_list_display = ["status", "lead_unit", "reply_by"]
 

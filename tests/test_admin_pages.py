@@ -41,6 +41,8 @@ def test_a_ticket_added_in_the_admin_is_received_through_the_workflow(client, su
             "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0",
             "replies-TOTAL_FORMS": "0", "replies-INITIAL_FORMS": "0",
             "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+            "messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0",
+            "calls-TOTAL_FORMS": "0", "calls-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -61,6 +63,8 @@ def test_a_report_kind_is_required_to_name_a_reported_unit(client, supervisor, r
             "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0",
             "replies-TOTAL_FORMS": "0", "replies-INITIAL_FORMS": "0",
             "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+            "messages-TOTAL_FORMS": "0", "messages-INITIAL_FORMS": "0",
+            "calls-TOTAL_FORMS": "0", "calls-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
@@ -88,3 +92,20 @@ def test_an_operator_reaches_tickets_but_not_user_management(client, people, mak
     assert client.get("/admin/auth/user/").status_code == 403
     assert client.get("/admin/hotline/slapolicy/").status_code == 200  # read-only view
     assert User.objects.filter(username="operator").exists()
+
+
+@pytest.mark.django_db
+def test_the_ticket_page_shows_mms_pictures_and_call_recordings(client, supervisor, make_ticket, resident):
+    from hotline.models import Call
+
+    ticket = make_ticket("new")
+    Message.objects.create(
+        direction="in", phone=resident.phone, resident=resident, ticket=ticket, body="照片", status="received",
+        provider="twilio", external_id="MM1", media=[{"url": "https://api.twilio.com/m/ME1", "content_type": "image/jpeg"}],
+    )
+    Call.objects.create(provider="twilio", external_id="CA9", direction="in", phone=resident.phone, ticket=ticket,
+                        recording_url="https://api.twilio.com/r/RE1", recording_seconds=42)
+    client.force_login(supervisor)
+    page = client.get(f"/admin/hotline/ticket/{ticket.pk}/change/").content.decode()
+    assert 'href="https://api.twilio.com/m/ME1"' in page and "image/jpeg" in page
+    assert 'href="https://api.twilio.com/r/RE1"' in page and "42" in page

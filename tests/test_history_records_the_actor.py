@@ -45,7 +45,7 @@ def test_an_admin_edit_records_the_request_user(client, people, make_ticket):
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
     data.update({"title": "路灯不亮（已更正地点）", "priority": "normal"})
-    for prefix in ("assignments", "replies", "events"):
+    for prefix in ("assignments", "replies", "events", "messages", "calls"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     response = client.post(url, data)
     assert response.status_code == 302, response.content[:2000]
