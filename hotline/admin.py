@@ -178,8 +178,24 @@ class SlaPolicyAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "priority"]
 
 
+class SmsTemplateForm(forms.ModelForm):
+    class Meta:
+        model = SmsTemplate
+        fields = "__all__"
+
+    def clean_text(self):
+        from hotline.messaging.templates import wording_problem
+
+        text = self.cleaned_data["text"]
+        problem = wording_problem(self.instance.code, text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
+
+
 @admin.register(SmsTemplate)
 class SmsTemplateAdmin(SimpleHistoryAdmin):
+    form = SmsTemplateForm
     list_display = ["code", "text", "description", "provider_template_id"]
     search_fields = ["code", "text", "description"]
     readonly_fields = ["code"]

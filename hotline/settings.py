@@ -181,7 +181,8 @@ SPECTACULAR_SETTINGS = {"TITLE": "办实事热线 API", "VERSION": "0.1.0"}
 # outbound SMS gateway: console (development), locmem (tests), twilio (production)
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="AC00000000000000000000000000000000")
-TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="demo-auth-token")
+DEMO_TWILIO_AUTH_TOKEN = "demo-auth-token"
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default=DEMO_TWILIO_AUTH_TOKEN)
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
 TWILIO_PUBLIC_BASE_URL = env("TWILIO_PUBLIC_BASE_URL", default="")
 # Webhooks signed with HMAC-SHA256 (X-Twilio-Webhooks-Signature-Settings) use this SharedKey secret.
@@ -225,3 +226,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Production (DEBUG off) never runs on the published development secrets: anyone could sign
+# Twilio webhooks with the demo token, or forge sessions with the demo key.
+if not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if SECRET_KEY == DEFAULT_SECRET_KEY:
+        raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY (the development key is public).")
+    if TWILIO_AUTH_TOKEN in ("", DEMO_TWILIO_AUTH_TOKEN):
+        raise ImproperlyConfigured("DEBUG is off: set TWILIO_AUTH_TOKEN (webhook signatures are checked with it).")

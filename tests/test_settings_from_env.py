@@ -17,11 +17,15 @@ PROBE = (
 )
 
 
-def settings_with(env, tmp_path):
+def run_probe(env, tmp_path):
     clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "hotline.settings",
              "SQLITE_PATH": str(tmp_path / "h.sqlite3"), **env}
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True,
-                         check=True)
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def settings_with(env, tmp_path):
+    out = run_probe(env, tmp_path)
+    assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -42,6 +46,7 @@ def test_production_comes_from_the_environment(tmp_path):
             "DATABASE_URL": "postgres://hotline:pw@db.internal:5432/hotline",
             "REDIS_URL": "redis://cache.internal:6379/0",
             "SECRET_KEY": "s3cret-from-env",
+            "TWILIO_AUTH_TOKEN": "token-from-env",
             "DEBUG": "false",
             "ALLOWED_HOSTS": "rexian.example.gov.cn",
         },
@@ -51,3 +56,11 @@ def test_production_comes_from_the_environment(tmp_path):
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["secret"] == "s3cret-from-env" and s["debug"] is False
     assert s["hosts"] == ["rexian.example.gov.cn"]
+
+
+def test_production_refuses_the_public_development_secrets(tmp_path):
+    base = {"DEBUG": "false", "SECRET_KEY": "s3cret-from-env", "TWILIO_AUTH_TOKEN": "token-from-env"}
+    for missing, named in (("SECRET_KEY", "SECRET_KEY"), ("TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN")):
+        env = {k: v for k, v in base.items() if k != missing}
+        out = run_probe(env, tmp_path)
+        assert out.returncode != 0 and "ImproperlyConfigured" in out.stderr and named in out.stderr

@@ -81,3 +81,12 @@ def test_nothing_for_opted_out_or_landline_residents_reaches_twilio(fake_twilio,
     assert tasks.deliver_due_messages.enqueue().return_value == 0
     assert [messaging.deliver(message_id=m.pk) for m in rows] == ["skipped", "callback"]
     assert fake_twilio.requests == []
+
+
+def test_a_resident_who_opts_out_after_a_row_was_queued_gets_nothing(resident, outbox):
+    queued = messaging.queue_sms(phone=resident.phone, template="closed", params={"number": "2026001"},
+                                 resident=resident)
+    Resident.objects.filter(pk=resident.pk).update(sms_opt_out=True)  # 退订 arrives before the worker runs
+    assert messaging.deliver(message_id=queued.pk) == "skipped"
+    queued.refresh_from_db()
+    assert outbox == [] and queued.attempts == 0

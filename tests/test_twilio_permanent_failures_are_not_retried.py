@@ -51,3 +51,11 @@ def test_a_number_twilio_cannot_read_is_rejected_by_twilio_itself(fake_twilio, r
     assert messaging.deliver(message_id=message.pk) == "failed"
 
     assert_failed_for_good(message, "21211", fake_twilio)
+
+
+def test_a_stop_reported_by_twilio_opts_the_resident_out(fake_twilio, message, resident):
+    fake_twilio.unsubscribe("+8613800138000")
+    messaging.deliver(message_id=message.pk)
+    resident.refresh_from_db()
+    assert resident.sms_opt_out
+    assert resident.history.latest("history_date").history_user.username == "hotline-system"

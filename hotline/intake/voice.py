@@ -34,7 +34,7 @@ from hotline.deadlines import WorkCalendar
 from hotline.intake.signatures import public_url, twilio_webhook
 from hotline.models import Call, Resident, StaffProfile
 from hotline.models.choices import Channel, Kind
-from hotline.phones import is_mobile, mask_phone, normalize_phone
+from hotline.phones import is_mobile, normalize_phone
 
 logger = logging.getLogger(__name__)
 
@@ -397,13 +397,13 @@ def recording(request):
 def _voicemail_ticket(call, seconds):
     """A ticket of channel voicemail for an operator to complete after listening to the recording."""
     e164 = call.phone if call.phone.startswith("+") else None
-    who = mask_phone(e164) if e164 else "未知号码"
     mobile = bool(e164) and is_mobile(e164)
     ticket = workflow.receive(
         by=workflow.system_user(),
         kind=Kind.HELP,
         channel=Channel.VOICEMAIL,
-        title=f"语音留言 {who}",
+        # no digits of the number in the title: an operator may later mark the ticket confidential
+        title=f"语音留言（{timezone.localtime(call.started_at):%m-%d %H:%M}来电）",
         description=(
             f"来电语音留言，录音{seconds}秒（见通话记录）。"
             "请话务员听取录音后补充诉求内容、类型和地点，再派单或直接答复。"

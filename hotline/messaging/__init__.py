@@ -34,12 +34,8 @@ def queue_sms(*, phone, template, params, ticket=None, resident=None, recipient_
     onto the operators' callback list (status `callback`) instead.
     """
     body = render(template, params)
-    status = Message.Status.QUEUED
-    if resident is not None and recipient_user is None:
-        if not resident.can_receive_sms:
-            status = Message.Status.CALLBACK
-        elif resident.sms_opt_out and in_reply_to is None:
-            status = Message.Status.SKIPPED
+    status = held_back_status(resident=resident, recipient_user=recipient_user, in_reply_to=in_reply_to)
+    status = status or Message.Status.QUEUED
     return Message.objects.create(
         direction=Message.Direction.OUTBOUND,
         phone=str(phone),
@@ -55,6 +51,22 @@ def queue_sms(*, phone, template, params, ticket=None, resident=None, recipient_
         created_at=clock.now(),
         next_attempt_at=clock.now() if status == Message.Status.QUEUED else None,
     )
+
+
+def held_back_status(*, resident, recipient_user=None, in_reply_to=None):
+    """Why an SMS to this resident must not go out (a Message status), or None.
+
+    A landline cannot take SMS: the update goes onto the operators' callback list.
+    A resident who opted out gets only direct answers to their own messages.
+    Checked when the row is made and again just before it is sent.
+    """
+    if resident is None or recipient_user is not None:
+        return None
+    if not resident.can_receive_sms:
+        return Message.Status.CALLBACK
+    if resident.sms_opt_out and in_reply_to is None:
+        return Message.Status.SKIPPED
+    return None
 
 
 def deliver_after_commit(message_ids):
@@ -176,10 +188,17 @@ def deliver(*, message_id, now=None):
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .update(status=Message.Status.SENDING, lease_until=lease, attempts=F("attempts") + 1)
     )
-    message = Message.objects.get(pk=message_id)
+    message = Message.objects.select_related("resident").get(pk=message_id)
     if not claimed:
         return message.status
     mine = Message.objects.filter(pk=message_id, status=Message.Status.SENDING, lease_until=lease)
+    held = held_back_status(
+        resident=message.resident, recipient_user=message.recipient_user_id, in_reply_to=message.in_reply_to_id
+    )
+    if held:  # the resident opted out (退订) after the row was queued
+        mine.update(status=held, lease_until=None, next_attempt_at=None, attempts=F("attempts") - 1,
+                    status_updated_at=timezone.now())
+        return _status_of(message_id)
     gateway = get_gateway()
 
     if message.external_id:
@@ -236,12 +255,23 @@ def deliver(*, message_id, now=None):
     return _attempt_succeeded(mine, message, gateway, result)
 
 
-_NUMBER = re.compile(r"\+\d{6,}|\b1\d{10}\b")
+_NUMBER = re.compile(r"\+\d{6,}|(?<!\d)1\d{10}(?!\d)")
 
 
 def _without_numbers(text):
     """For logs: a provider's error text may quote the phone number (Twilio's 21211 does)."""
     return _NUMBER.sub("<number>", text)
+
+
+def _record_opt_out(resident_id):
+    from hotline.models import Resident
+    from hotline.workflow import system_user
+
+    resident = Resident.objects.get(pk=resident_id)
+    if not resident.sms_opt_out:
+        resident.sms_opt_out = True
+        resident._history_user = system_user()
+        resident.save(update_fields=["sms_opt_out"])
 
 
 def _status_of(message_id):
@@ -256,6 +286,8 @@ def _attempt_failed(mine, message, exc, *, now, max_attempts):
         fields.update(status=Message.Status.QUEUED, next_attempt_at=now + _backoff(message.attempts))
     if not mine.update(**fields):
         logger.info("SMS %s moved on while it was being sent (a status callback): kept", message.pk)
+    if exc.opted_out and message.resident_id:
+        _record_opt_out(message.resident_id)
     logger.warning("SMS %s attempt %s failed: %s", message.pk, message.attempts, _without_numbers(str(exc)))
     return _status_of(message.pk)
 

@@ -25,12 +25,14 @@ class GatewayError(Exception):
     """Sending failed; `permanent` ones are not retried (e.g. an unreachable number).
 
     `code` is the provider's error code (e.g. Twilio's 21610), recorded on the message.
+    `opted_out` says the recipient unsubscribed at the provider (replied STOP).
     """
 
-    def __init__(self, message, *, permanent=False, code=""):
+    def __init__(self, message, *, permanent=False, code="", opted_out=False):
         super().__init__(message)
         self.permanent = permanent
         self.code = str(code or "")
+        self.opted_out = opted_out
 
 
 @dataclasses.dataclass(frozen=True)

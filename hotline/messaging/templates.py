@@ -46,7 +46,23 @@ DEFAULTS = {
 
 
 def placeholders(text):
+    """The {names} a wording uses; raises ValueError for a malformed one (an unclosed brace)."""
     return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def wording_problem(code, text):
+    """Why a supervisor's wording for `code` cannot be used (a sentence), or None."""
+    try:
+        used = placeholders(text)
+    except ValueError:
+        return "花括号不成对：占位符写作 {number} 这样。"
+    allowed = placeholders(DEFAULTS[code][0]) if code in DEFAULTS else set()
+    unknown = sorted(name for name in used if name not in allowed)
+    if unknown:
+        return "不能使用占位符 %s；此模板可用：%s。" % (
+            "、".join("{%s}" % n for n in unknown), "、".join("{%s}" % n for n in sorted(allowed)) or "无",
+        )
+    return None
 
 
 def render(code, params):
@@ -57,6 +73,7 @@ def render(code, params):
     text = override or DEFAULTS[code][0]
     try:
         return text.format(**params)
-    except (KeyError, IndexError, ValueError):
-        # a supervisor's edit named a placeholder we do not have: fall back to the default
+    except Exception:
+        # a wording that slipped past the admin's check (e.g. {number.real}) must never stop an
+        # SMS, nor the workflow step that sends it: fall back to the default wording
         return DEFAULTS[code][0].format(**params)

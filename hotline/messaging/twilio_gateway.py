@@ -58,7 +58,8 @@ def error_from_twilio(exc):
     code = exc.code or ""
     transient = status >= 500 or status in TRANSIENT_HTTP or (code and int(code) in TRANSIENT_CODES)
     text = f"Twilio {status} {code}: {exc.msg}".strip()[:500]
-    return GatewayError(text, permanent=not transient, code=code or status)
+    # 21610: the number replied STOP to our sender; Twilio blocks every further SMS to it
+    return GatewayError(text, permanent=not transient, code=code or status, opted_out=str(code) == "21610")
 
 
 def result_from_resource(resource):
