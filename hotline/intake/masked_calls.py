@@ -29,7 +29,7 @@ from twilio.base.exceptions import TwilioException
 from hotline import access, clock, workflow
 from hotline.errors import InvalidInput, InvalidState, WorkflowError
 from hotline.intake.voice import PENDING_PREFIX, PROVIDER
-from hotline.messaging.twilio_client import get_client
+from hotline.messaging.twilio_client import get_client, public_url_for
 from hotline.models import Call, Ticket
 from hotline.models.choices import Status
 
@@ -42,11 +42,11 @@ class CallFailed(WorkflowError):
     """Twilio did not accept the call (HTTP 502): try again, or ask an operator to call."""
 
 
-def _public(path):
-    base = (settings.TWILIO_PUBLIC_BASE_URL or "").rstrip("/")
-    if not base:
+def _public(path, **query):
+    url = public_url_for(path, **query)
+    if url is None:
         raise InvalidState(_("热线未配置公网地址（TWILIO_PUBLIC_BASE_URL），暂不能中转通话，请请话务员联系群众。"))
-    return base + path
+    return url
 
 
 def _staff_phone(user):
@@ -84,7 +84,7 @@ def start_masked_call(*, ticket, by):
             started_at=clock.now(),
         )
     # committed: Twilio may ask for the TwiML (which reads this row) as soon as the liaison answers
-    url = _public(reverse("twilio:masked")) + f"?call={call.pk}"
+    url = _public(reverse("twilio:masked"), call=call.pk)
     try:
         created = get_client().calls.create(
             to=phone,

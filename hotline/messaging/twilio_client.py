@@ -53,3 +53,13 @@ def get_client():
     else:
         http_client = TwilioHttpClient(timeout=timeout(), logger=_http_logger)
     return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
+
+
+def public_url_for(path, **query):
+    """`path` (with `query`) on TWILIO_PUBLIC_BASE_URL, for URLs we hand to Twilio; None if it is unset."""
+    from urllib.parse import urlencode
+
+    base = (settings.TWILIO_PUBLIC_BASE_URL or "").rstrip("/")
+    if not base:
+        return None
+    return base + path + (f"?{urlencode(query)}" if query else "")

@@ -16,7 +16,6 @@ permanent (the message fails at once, with Twilio's error code recorded):
 
 import datetime as dt
 import logging
-from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from hotline.messaging.gateways import Gateway, GatewayError, SendResult
-from hotline.messaging.twilio_client import get_client
+from hotline.messaging.twilio_client import get_client, public_url_for
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +99,7 @@ class TwilioGateway(Gateway):
 
     @staticmethod
     def status_callback_url(reference):
-        base = (settings.TWILIO_PUBLIC_BASE_URL or "").rstrip("/")
-        if not base or reference is None:
-            return None
-        return f"{base}/twilio/status/?{urlencode({'m': reference})}"
+        return None if reference is None else public_url_for("/twilio/status/", m=reference)
 
     def send(self, *, to, text, template="", params=None, reference=None):
         kwargs = {"to": to, "from_": self.sender, "body": text}
