@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from hotline import workflow
-from hotline.intake.commands import parse
+from hotline.intake.commands import Command, parse
 from hotline.messaging import templates
 from hotline.models import Message, PromotionRequest, Resident, Ticket
 from tests.conftest import TWILIO_INBOUND_SMS, at, twilio_params
@@ -167,7 +167,8 @@ def test_a_question_starting_with_chaxun_is_ordinary_text(sms):
 
 
 @pytest.mark.parametrize("text, satisfaction", [
-    ("1", "satisfied"), ("２", "basically"), ("满意", "satisfied"), ("基本满意！", "basically"), ("满意，谢谢", "satisfied"),
+    ("1", "satisfied"), ("２", "basically"), ("满意", "satisfied"), ("基本满意！", "basically"), ("1。", "satisfied"),
+    ("2 ", "basically"), ("1、", "satisfied"), ("满意👍", "satisfied"), ("满意！！😊", "satisfied"),
 ])
 def test_a_survey_answer_rates_the_ticket(sms, make_ticket, text, satisfaction):
     ticket = make_ticket("accepted")
@@ -211,11 +212,62 @@ def test_unsatisfied_without_a_reason_asks_for_it_and_takes_the_next_message(sms
     assert Message.objects.filter(direction="in", ticket=ticket).count() == 2
 
 
+@pytest.mark.parametrize("text", [
+    "2 号楼漏水，三天没人管", "1、村口路灯坏了", "２　号楼漏水", "1 2 3", "基本满意 但是路灯又坏了",
+])
+def test_with_a_survey_pending_words_after_1_or_2_are_a_new_matter_not_a_rating(sms, make_ticket, text):
+    """Only 3/不满意 take the words after them (as the reason); after 1/2/满意/基本满意 they are a new message."""
+    surveyed = make_ticket("accepted")
+    _, reply = sms.send(text)
+
+    surveyed.refresh_from_db()
+    assert (surveyed.status, surveyed.satisfaction) == ("replied", "")
+    assert not surveyed.events.filter(action="satisfaction").exists()
+    new = Ticket.objects.exclude(pk=surveyed.pk).get()
+    assert (new.channel, new.description) == ("sms", text)
+    assert reply == f"已受理您的诉求，工单号{new.number}。回复“CX {new.number}”查询进度。"
+
+
+def test_with_a_survey_pending_words_after_2_are_added_to_the_open_ticket(sms, make_ticket, people):
+    surveyed = make_ticket("accepted")
+    open_ticket = make_ticket("dispatched")  # the latest, open and just written about: free text is appended
+    _, reply = sms.send("2 号楼漏水，三天没人管")
+    surveyed.refresh_from_db()
+    assert surveyed.satisfaction == ""
+    assert open_ticket.events.filter(action="append", note="2 号楼漏水，三天没人管").exists()
+    assert str(open_ticket.number) in reply
+
+
 def test_a_directly_answered_ticket_is_rated_and_stays_closed(sms, make_ticket, people):
     ticket = workflow.answer_directly(ticket=make_ticket("new"), by=people["operator"], answer="办理身份证请到镇派出所")
     sms.send("2")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.close_reason, ticket.satisfaction) == ("closed", "answered", "basically")
+
+
+# --- 查询 a merged ticket ------------------------------------------------------------------------
+
+
+def test_the_resident_of_a_merged_ticket_may_query_the_number_they_were_told(sms, make_ticket, people):
+    other = Resident.objects.create(phone="+8613912345678", name="李四")
+    survivor = workflow.receive(
+        by=people["operator"], kind="help", channel="phone", title="路灯不亮", description="石门村口路灯坏了", resident=other,
+    )
+    workflow.add_note(ticket=survivor, by=people["operator"], note="已通知区交通运输局", public=True)
+    duplicate = make_ticket("dispatched")  # PHONE's ticket about the same lamp
+    workflow.merge(ticket=duplicate, by=people["operator"], into=survivor)
+    told = Message.objects.get(ticket=duplicate, template="merged")
+    assert f"CX {survivor.number}" in told.body
+
+    _, reply = sms.send(f"CX {survivor.number}", phone=PHONE)
+    assert reply == f"工单{survivor.number}：已受理，待派单。备注：已通知区交通运输局"
+    assert Message.objects.get(direction="in", phone=PHONE).ticket == survivor
+
+    # the duplicate's own number still answers too, and a third resident learns nothing
+    _, reply = sms.send(f"CX {duplicate.number}", phone=PHONE)
+    assert reply.startswith(f"工单{duplicate.number}：已办结")
+    _, reply = sms.send(f"CX {survivor.number}", phone="+8613700137000")
+    assert reply == "未查到该工单。请核对工单号，或直接发送您的问题。"
 
 
 def test_with_no_survey_pending_a_rating_is_ordinary_text(sms, make_ticket):
@@ -318,6 +370,55 @@ def test_opt_out_spellings(sms, text):
     assert not Ticket.objects.exists()
 
 
+def outbound():
+    return Message.objects.filter(direction="out")
+
+
+@pytest.mark.parametrize("text", ["STOP", "stop", "Stop.", "STOPALL", "UNSUBSCRIBE", "cancel", "END", "Quit", "ＳＴＯＰ"])
+def test_twilios_stop_keywords_opt_out_and_get_no_reply_of_ours(sms, text):
+    response, reply = sms.send(text, phone="+8613912345678", OptOutType="STOP")
+    assert reply is None  # Twilio answers STOP itself
+    assert response.content.decode() == '<?xml version="1.0" encoding="UTF-8"?><Response />'
+    assert Resident.objects.get(phone="+8613912345678").sms_opt_out
+    assert not Ticket.objects.exists() and not outbound().exists()
+    assert Message.objects.get(direction="in").body == text  # still kept
+
+
+@pytest.mark.parametrize("text", ["STOP", "unsubscribe", "Quit"])
+def test_stop_keywords_opt_out_even_without_opt_out_type(sms, text):
+    _, reply = sms.send(text, phone="+8613912345678")
+    assert reply is None
+    assert Resident.objects.get(phone="+8613912345678").sms_opt_out
+    assert not Ticket.objects.exists() and not outbound().exists()
+
+
+def test_twilio_opt_out_type_wins_over_the_words(sms):
+    """Advanced Opt-Out may have custom keywords: Twilio's OptOutType says what it did."""
+    sms.send("别再发了", phone="+8613912345678", OptOutType="STOP")
+    assert Resident.objects.get(phone="+8613912345678").sms_opt_out
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("text, flag", [("START", "START"), ("unstop", "START"), ("Start", None), ("YES", "START")])
+def test_start_opts_back_in_with_no_reply_of_ours(sms, resident, text, flag):
+    resident.sms_opt_out = True
+    resident.save()
+    extra = {"OptOutType": flag} if flag else {}
+    _, reply = sms.send(text, **extra)
+    resident.refresh_from_db()
+    assert not resident.sms_opt_out
+    assert reply is None
+    assert not Ticket.objects.exists() and not outbound().exists()
+
+
+def test_a_repeated_stop_delivery_still_answers_nothing(sms):
+    sid = "SM" + "5" * 32
+    sms.send("STOP", phone="+8613912345678", sid=sid)
+    _, again = sms.send("STOP", phone="+8613912345678", sid=sid)
+    assert again is None
+    assert Message.objects.filter(direction="in").count() == 1
+
+
 def test_text_that_merely_starts_like_a_command_is_ordinary_text(sms):
     sms.send("退订的报纸还在送")
     sms.send("TDS水质检测仪哪里能借", phone="+8613912345678")
@@ -338,7 +439,8 @@ def test_every_reply_fits_one_segment():
     ("CX1234567", "query", "1234567"), ("查询 1234567", "query", "1234567"),
     ("ｃｘ\u3000１２３４５６７", "query", "1234567"), ("cx 123 4567", "query", "1234567"), ("CX", "query", ""),
     ("查询一下", "text", ""), ("3号楼停水", "text", ""), ("满意度是什么", "text", ""), ("", "empty", ""),
-    ("\u3000 \n", "empty", ""), ("dying", "text", ""),
+    ("\u3000 \n", "empty", ""), ("dying", "text", ""), ("STOP", "carrier_opt_out", ""), ("start", "carrier_opt_in", ""),
+    ("Stop the trucks at night", "text", ""), ("end of road flooded", "text", ""),
 ])
 def test_parse(text, name, number):
     command = parse(text)
@@ -349,3 +451,36 @@ def test_parse_keeps_the_words_as_written():
     assert parse("推广：石门村脆红李，每斤5元").arg == "石门村脆红李，每斤5元"
     assert parse("不满意：路灯还是不亮").reason == "路灯还是不亮"
     assert parse("满意👍").rating == "satisfied"
+
+
+def test_parse_only_3_and_unsatisfied_take_words_after_them():
+    """1/2/满意/基本满意 followed by nothing but punctuation or emoji are ratings; followed by words, ordinary
+    text. 3/不满意 take the words after them as the reason."""
+    ratings = {
+        "1": ("satisfied", ""), "2。": ("basically", ""), "1、": ("satisfied", ""), "满意～": ("satisfied", ""),
+        "基本满意!!": ("basically", ""), "3 号楼又漏水了": ("unsatisfied", "号楼又漏水了"),
+        "3、路灯还是不亮": ("unsatisfied", "路灯还是不亮"), "不满意没人来修": ("unsatisfied", "没人来修"),
+    }
+    for text, (rating, reason) in ratings.items():
+        command = parse(text)
+        assert (command.name, command.rating, command.reason) == ("rate", rating, reason), text
+    for text in ["2 号楼漏水，三天没人管", "1、村口路灯坏了", "1 2", "满意路灯修好", "基本满意就行了", "3号楼停水"]:
+        assert parse(text) == Command("text", arg=text), text
+
+
+def test_titles_drop_control_and_direction_characters_but_keep_emoji_sequences():
+    from hotline.intake.commands import clip, make_title  # the one clipping helper
+
+    assert make_title("路灯\u202e坏了\x07 \n 👨\u200d👩\u200d👧") == "路灯坏了 👨\u200d👩\u200d👧"
+    assert clip("a\u2066b\x1bc" + "长" * 40, 12) == "abc" + "长" * 8 + "…"
+
+
+@pytest.mark.parametrize("text, rating", [
+    ("满意，谢谢", "satisfied"), ("1 谢谢", "satisfied"), ("基本满意，辛苦了", "basically"),
+    ("非常满意", "satisfied"), ("很满意！", "satisfied"),
+])
+def test_thanks_after_a_rating_keep_it_a_rating(text, rating):
+    from hotline.intake.commands import parse
+
+    command = parse(text)
+    assert command.name == "rate" and command.rating == rating

@@ -9,7 +9,14 @@ followed by a space, a full-width space, a colon or nothing:
     推广/TG 内容      ask for a farm product to be promoted
     办事/BS 关键词    service-guide lookup
     退订/TD, 订阅/DY  opt out of / back into non-essential SMS
+    STOP…, START…     Twilio's own opt-out/opt-in keywords (the whole message), or any
+                      message Twilio flags with OptOutType=STOP/START: 退订/订阅, no reply
     anything else     a new ticket, or an addition to the resident's open ticket
+
+A survey answer must leave no doubt, so a pending survey never swallows a new
+complaint: 1/2/满意/基本满意 count only when nothing but punctuation, symbols or
+emoji follows ("1。", "满意👍"; "2 号楼漏水" is ordinary text), while 3/不满意 take
+the words after them as the reason.
 
 `handle(inbound)` runs inside the SMS webhook's transaction and returns the
 `Answer` to send back; every ticket change goes through hotline.workflow.
@@ -54,12 +61,17 @@ _RATINGS = {
     "不满意": Satisfaction.UNSATISFIED,
 }
 _RATING = re.compile(r"(基本满意|不满意|满意|[123])(.*)", re.S)
+_WITH_REASON = {"3", "不满意"}  # the only ratings that take the words after them (as the reason)
+# Twilio's own opt-out and opt-in keywords: Twilio answers them itself and blocks or
+# unblocks the number, so they set or clear the resident's opt-out and get no reply of ours
+CARRIER_OPT_OUT = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+CARRIER_OPT_IN = {"start", "unstop"}
 _NUMBER = re.compile(r"#?(\d[\d \-]*)")
 
 
 @dataclasses.dataclass(frozen=True)
 class Command:
-    """`name`: text, empty, query, rate, promote, guide, opt_out or opt_in."""
+    """`name`: text, empty, query, rate, promote, guide, opt_out, opt_in, carrier_opt_out or carrier_opt_in."""
 
     name: str
     arg: str = ""  # the words after the keyword, as the resident wrote them
@@ -78,9 +90,19 @@ def _normalised(text):
     return "".join(out), ends
 
 
+# thanks that often follow a rating and say nothing new
+_PRAISING = re.compile(r"^(很|非常|十分)(?=满意)")
+_COURTESY = re.compile(r"谢谢|感谢|多谢|辛苦了|辛苦|好的|非常|很")
+
+
 def _is_break(rest):
     """True where a keyword ends: at the end, a separator, or a symbol (not a letter, digit or hanzi)."""
     return not rest or rest[0] in _SEPARATORS or not rest[0].isalnum()
+
+
+def _has_words(text):
+    """True if `text` holds a letter, hanzi or digit (anything but whitespace, punctuation, symbols, emoji)."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 def _clean_arg(text):
@@ -94,6 +116,12 @@ def parse(text):
     if not original:
         return Command("empty")
     norm, ends = _normalised(original)
+
+    whole = norm.strip(_TRAILING)
+    if whole in CARRIER_OPT_OUT:
+        return Command("carrier_opt_out")
+    if whole in CARRIER_OPT_IN:
+        return Command("carrier_opt_in")
 
     for name, keywords in KEYWORDS.items():
         for keyword in keywords:
@@ -118,11 +146,20 @@ def parse(text):
             return Command(name, arg=arg)
 
     match = _RATING.fullmatch(norm.rstrip(_TRAILING))
+    if match is None:
+        match = _RATING.fullmatch(_PRAISING.sub("", norm.rstrip(_TRAILING)))  # "非常满意"
+        match = match if match is not None and match.group(1) == "满意" else None
     if match is not None:
         word, rest = match.groups()
-        if _is_break(rest) or word == "不满意":
-            reason = original[ends[len(word) - 1]:] if len(ends) >= len(word) else ""
-            reason = reason.strip(_TRAILING + "\u3000，。！？：；")
+        if word in _WITH_REASON:
+            is_rating = word == "不满意" or _is_break(rest)
+        else:
+            # "2 号楼漏水", "1、村口路灯坏了": a new matter, not a rating; "满意，谢谢" is still one
+            is_rating = not _has_words(_COURTESY.sub("", rest))
+        if is_rating:
+            reason = ""
+            if word in _WITH_REASON and len(ends) >= len(word):
+                reason = original[ends[len(word) - 1]:].strip(_TRAILING + "\u3000，。！？：；")
             return Command("rate", rating=_RATINGS[word], reason=reason)
 
     return Command("text", arg=original)
@@ -145,7 +182,7 @@ TITLE_LENGTH = 30
 class Answer:
     """The reply to one SMS: an SMS template, its parameters and the ticket it concerns."""
 
-    template: str
+    template: str  # "" for no reply at all
     params: dict = dataclasses.field(default_factory=dict)
     ticket: Ticket | None = None
 
@@ -160,11 +197,21 @@ def handle(inbound, *, sender_valid=True):
         # one resident's messages are handled one at a time, so a second SMS sees the first one's ticket
         resident = Resident.objects.select_for_update().get(pk=resident.pk)
         inbound.resident = resident
-        answer = _act(inbound, parse(inbound.body), resident, by)
+        answer = _act(inbound, _command(inbound), resident, by)
         if answer.ticket is not None:
             inbound.ticket = answer.ticket
         inbound.save(update_fields=["resident", "ticket"])
         return answer
+
+
+def _command(inbound):
+    """What the SMS asks for; Twilio's OptOutType (its own keyword handling, which may be customised) wins."""
+    flagged = str((inbound.params or {}).get("OptOutType") or "").strip().upper()
+    if flagged == "STOP":
+        return Command("carrier_opt_out")
+    if flagged == "START":
+        return Command("carrier_opt_in")
+    return parse(inbound.body)
 
 
 def _act(inbound, command, resident, by):
@@ -177,6 +224,9 @@ def _act(inbound, command, resident, by):
         return _guide(command)
     if command.name in ("opt_out", "opt_in"):
         return _subscription(command, resident, by)
+    if command.name in ("carrier_opt_out", "carrier_opt_in"):
+        _set_opt_out(resident, command.name == "carrier_opt_out", by)
+        return Answer("")  # Twilio has answered the resident itself
     if command.name == "rate":
         ticket = awaiting_rating(resident, now).first()
         if ticket is not None:
@@ -206,10 +256,32 @@ def resident_status(ticket):
     return _("已办结")
 
 
-def _clip(text, room):
+# direction overrides and isolates: they can make a title or an SMS read other than it is
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _shown(char):
+    """False for control characters, lone surrogates and direction controls. Other format characters
+    stay (the zero-width joiner and tags inside emoji sequences), and so do code points this Python's
+    Unicode tables do not know yet (newer emoji)."""
+    return not (unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS)
+
+
+def clip(text, room):
+    """`text` on one line in at most `room` characters (never fewer than 10), "…" where it was cut.
+
+    Runs of whitespace (line breaks included) become one space; control characters and
+    direction controls are dropped.
+    """
     text = " ".join((text or "").split())
+    text = "".join(char for char in text if _shown(char))
     room = max(room, 10)
     return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def _may_query(ticket, resident):
+    """The ticket's own resident, or the resident of a ticket merged into it (told this number by SMS)."""
+    return ticket.resident_id == resident.pk or Ticket.objects.filter(merged_into=ticket, resident=resident).exists()
 
 
 def _query(command, resident):
@@ -217,7 +289,9 @@ def _query(command, resident):
         return Answer("sms_query_usage")
     if not numbers.is_valid_number(command.number):
         return Answer("sms_bad_number")  # a check-digit failure says nothing about which tickets exist
-    ticket = Ticket.objects.filter(number=command.number, resident=resident).first()
+    ticket = Ticket.objects.filter(number=command.number).first()
+    if ticket is not None and not _may_query(ticket, resident):
+        ticket = None
     if ticket is None:
         # someone else's ticket gets exactly the answer of a number that does not exist
         return Answer("sms_not_found")
@@ -227,7 +301,7 @@ def _query(command, resident):
         update = TicketEvent.Action(event.action).label + (f"：{event.note}" if event.note else "")
     params = {"number": ticket.number, "status": resident_status(ticket), "update": ""}
     room = 70 - len(render("sms_status", params))
-    params["update"] = _printable(update, room)
+    params["update"] = clip(update, room)
     return Answer("sms_status", params, ticket)
 
 
@@ -297,29 +371,28 @@ def find_service_guides(keyword):
     return []
 
 
-def _printable(text, limit):
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
-    return _clip(text, limit)
-
-
 def _guide(command):
     keyword = command.arg.strip()
     if not keyword:
         return Answer("sms_guide_usage")
     guides = find_service_guides(keyword)
     if not guides:
-        return Answer("sms_guide_none", {"keyword": _printable(keyword, 10)})
+        return Answer("sms_guide_none", {"keyword": clip(keyword, 10)})
     guide = guides[0]
-    return Answer("sms_guide", {"title": guide.title, "summary": _clip(guide.summary, 60 - len(guide.title))})
+    return Answer("sms_guide", {"title": guide.title, "summary": clip(guide.summary, 60 - len(guide.title))})
 
 
 def _subscription(command, resident, by):
     opt_out = command.name == "opt_out"
+    _set_opt_out(resident, opt_out, by)
+    return Answer("sms_opted_out" if opt_out else "sms_opted_in")
+
+
+def _set_opt_out(resident, opt_out, by):
     if resident.sms_opt_out != opt_out:
         resident.sms_opt_out = opt_out
         resident._history_user = by
         resident.save(update_fields=["sms_opt_out"])
-    return Answer("sms_opted_out" if opt_out else "sms_opted_in")
 
 
 # free text: a new ticket, or an addition to the open one ---------------------------------------
@@ -346,8 +419,7 @@ def infer_kind(text):
 
 
 def make_title(text):
-    line = " ".join(text.split())
-    return line if len(line) <= TITLE_LENGTH else line[:TITLE_LENGTH] + "…"
+    return clip(text, TITLE_LENGTH + 1)  # up to TITLE_LENGTH characters, and "…" when cut
 
 
 def _free_text(inbound, text, resident, by, now):

@@ -7,6 +7,14 @@ delivery commits; on SQLite the IMMEDIATE transaction waits for the write lock)
 and answers with the reply the first one stored: one ticket, one
 acknowledgement. The reply is an outbound Message row like any other, marked
 sent because it goes back as the webhook's TwiML; nothing slow happens inline.
+Its TwiML <Message> names the row's status-callback URL as its `action`, so
+Twilio's delivery reports move the row on to delivered or failed, as for any
+other SMS (hotline.intake.status).
+
+The rules of messaging.queue_sms hold for replies too: a reply that queue_sms
+put on the operators' callback list (a landline) or skipped keeps that status
+and the webhook answers an empty <Response/>. So does Twilio's own STOP/START
+handling, which answers the resident itself.
 """
 
 import logging
@@ -19,12 +27,14 @@ from twilio.twiml.messaging_response import MessagingResponse
 from hotline import clock, messaging
 from hotline.intake import commands
 from hotline.intake.signatures import twilio_webhook
+from hotline.messaging.twilio_gateway import TwilioGateway
 from hotline.models import Message
 from hotline.phones import normalize_phone
 
 logger = logging.getLogger(__name__)
 
 PROVIDER = "twilio"
+NOT_SENT = (Message.Status.CALLBACK, Message.Status.SKIPPED)  # queue_sms decided: no SMS to this resident
 MAX_MEDIA = 100  # Twilio sends at most 10; a bigger NumMedia is not worth looping over
 
 
@@ -32,8 +42,9 @@ MAX_MEDIA = 100  # Twilio sends at most 10; a bigger NumMedia is not worth loopi
 def inbound_sms(request):
     reply = receive(request.POST)
     response = MessagingResponse()
-    if reply is not None and reply.body:
-        response.message(reply.body)
+    if reply is not None and reply.body and reply.status not in NOT_SENT:
+        action = TwilioGateway.status_callback_url(reply.pk)
+        response.message(reply.body, **({"action": action, "method": "POST"} if action else {}))
     return HttpResponse(str(response), content_type="text/xml; charset=utf-8")
 
 
@@ -65,9 +76,14 @@ def receive(params):
         try:
             with transaction.atomic():
                 answer = commands.handle(inbound, sender_valid=sender_valid)
-        except Exception:
-            # keep the message (operators see it) and still answer; the failure is in the log
-            logger.exception("could not act on inbound SMS %s", inbound.pk)
+        except Exception as exc:
+            # keep the message (operators see it) and still answer. The log names the failure but not
+            # its text, which may quote phone numbers (validation messages, PostgreSQL DETAIL lines);
+            # the traceback only at DEBUG.
+            logger.error(
+                "could not act on inbound SMS %s: %s.%s", inbound.pk, type(exc).__module__, type(exc).__qualname__
+            )
+            logger.debug("traceback of the failure on inbound SMS %s", inbound.pk, exc_info=True)
             inbound = Message.objects.get(pk=inbound.pk)  # drop what the rolled-back savepoint set
             answer = commands.Answer("sms_fallback")
         return _reply(inbound, answer)
@@ -103,11 +119,19 @@ def _media(params):
 
 
 def _reply(inbound, answer):
-    """The answer as an outbound Message row, sent through the TwiML response (never by the delivery task)."""
+    """The answer as an outbound Message row, sent through the TwiML response (never by the delivery task).
+
+    None when there is nothing to answer (Twilio's STOP/START); a row that queue_sms put
+    on the callback list or skipped stays so, and is not sent.
+    """
+    if not answer.template:
+        return None
     reply = messaging.queue_sms(
         phone=inbound.phone, template=answer.template, params=answer.params, ticket=answer.ticket,
         resident=inbound.resident, in_reply_to=inbound,
     )
+    if reply.status in NOT_SENT:
+        return reply
     reply.provider, reply.status, reply.sent_at = PROVIDER, Message.Status.SENT, clock.now()
     reply.next_attempt_at = None  # never picked up by the delivery task
     reply.save(update_fields=["provider", "status", "sent_at", "next_attempt_at"])
@@ -124,5 +148,5 @@ def _earlier_reply(sid):
         .first()
     )
     if reply is None:
-        logger.warning("repeated inbound SMS %s has no stored reply", sid)
+        logger.info("repeated inbound SMS %s: no reply was stored for it", sid)
     return reply
