@@ -118,7 +118,8 @@ def close_unrated(*, now, by, limit=500):
     # Wednesday 17:30), but never before N - 1 calendar days have passed.
     # A ticket without a resident to survey waits from its accepted reply (workflow.survey_started).
     candidates = (
-        Ticket.objects.filter(status=Status.REPLIED, reply_accepted_at__isnull=False, satisfaction="")
+        Ticket.objects.awaiting_rating()
+        .filter(status=Status.REPLIED)
         .annotate(waiting_since=Coalesce("survey_sent_at", "reply_accepted_at"))
         .filter(waiting_since__lte=now - timezone.timedelta(days=max(wait - 1, 0)))
         .order_by("waiting_since")

@@ -28,14 +28,14 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hotline import clock, numbers, workflow
 from hotline.messaging.templates import render
 from hotline.models import Message, PromotionRequest, Resident, Ticket, TicketEvent
-from hotline.models.choices import CloseReason, Kind, Satisfaction, Status
+from hotline.models.choices import Kind, Satisfaction, Status
 
 # --- parsing (pure) ----------------------------------------------------------------------
 
@@ -312,11 +312,8 @@ def awaiting_rating(resident, now):
     """The resident's tickets whose survey is unanswered and still open for an answer, latest first."""
     since = now - dt.timedelta(days=settings.HOTLINE["SURVEY_ANSWER_DAYS"])
     return (
-        Ticket.objects.filter(resident=resident, survey_sent_at__gte=since, satisfaction="")
-        .filter(
-            Q(status=Status.REPLIED, reply_accepted_at__isnull=False)
-            | Q(status=Status.CLOSED, close_reason=CloseReason.ANSWERED)
-        )
+        Ticket.objects.awaiting_rating()
+        .filter(resident=resident, survey_sent_at__gte=since)
         .order_by("-survey_sent_at", "-pk")
     )
 

@@ -70,6 +70,13 @@ class TicketQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def awaiting_rating(self):
+        """Tickets the resident has not rated yet: an accepted reply, or a direct answer."""
+        return self.filter(satisfaction="").filter(
+            Q(status=Status.REPLIED, reply_accepted_at__isnull=False)
+            | Q(status=Status.CLOSED, close_reason=CloseReason.ANSWERED)
+        )
+
     def countable(self):
         """Tickets that count in KPIs: not invalid, not merged duplicates."""
         return self.exclude(close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE])
