@@ -26,6 +26,7 @@ HOTLINE_ACTIONS = {
     "close": {roles.OPERATOR, roles.SUPERVISOR},
     "supervise": {roles.SUPERVISOR},
     "merge": {roles.OPERATOR, roles.SUPERVISOR},
+    "name_reported_unit": {roles.OPERATOR, roles.SUPERVISOR},
 }
 LEAD_UNIT_ACTIONS = {
     "sign": {roles.UNIT_LIAISON, roles.UNIT_HEAD},

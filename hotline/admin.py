@@ -302,13 +302,21 @@ class TicketAdmin(SimpleHistoryAdmin):
         workflow_fields = [f.name for f in Ticket._meta.fields if not f.editable] + ["updated_at"]
         if obj is None:
             return workflow_fields
-        # after receipt, only descriptive fields may be corrected; who and what kind are on the record
-        return workflow_fields + ["kind", "channel", "resident", "reported_unit"]
+        # after receipt, only descriptive fields may be corrected; who and what kind are on the record.
+        # A report's unit may still be named while no unit holds it (workflow.name_reported_unit).
+        fixed = workflow_fields + ["kind", "channel", "resident"]
+        if not (obj.kind == Ticket.Kind.REPORT and obj.status in (Ticket.Status.NEW, Ticket.Status.RETURNED)):
+            fixed.append("reported_unit")
+        return fixed
 
     def save_model(self, request, obj, form, change):
         if change:
+            if "reported_unit" in form.changed_data:
+                workflow.name_reported_unit(ticket=obj, by=request.user, unit=form.cleaned_data["reported_unit"])
+                form.changed_data.remove("reported_unit")
             obj._history_user = request.user
-            obj.save()
+            obj.save(update_fields=[f for f in form.changed_data if f in {x.name for x in Ticket._meta.fields}]
+                     + ["updated_at"])
             return
         data = form.cleaned_data
         try:

@@ -807,6 +807,30 @@ def append_message(*, ticket, by, text):
     return event
 
 
+def name_reported_unit(*, ticket, by, unit):
+    """Record which unit a report (举报) is about, after receipt; it is then never sent to or shown to it.
+
+    Only while no unit holds the ticket (new, or returned): a report already with the
+    unit it names must be returned first.
+    """
+    access.check(by, "name_reported_unit", ticket)
+    with transaction.atomic():
+        ticket = _locked(ticket, by=by, action="name_reported_unit")
+        if ticket.kind != Kind.REPORT:
+            message = _("只有举报件可以指定被举报单位。")
+            raise InvalidInput(message, field_errors={"reported_unit": [message]})
+        _require_state(
+            ticket, Status.NEW, Status.RETURNED,
+            message=_("工单%(number)s已在承办单位手中，请先退回再指定被举报单位。") % {"number": ticket.number},
+        )
+        ticket.reported_unit = unit
+        change = _Change(ticket, by)
+        change.save_ticket("reported_unit")
+        change.event(Action.NOTE, _("被举报单位：%(unit)s") % {"unit": unit} if unit else _("清除被举报单位"))
+        change.publish("noted")
+    return ticket
+
+
 def add_note(*, ticket, by, note, public=False):
     """A note on the timeline (co-units' remarks, an operator's 'why not reopened')."""
     access.check(by, "note", ticket)
@@ -821,6 +845,6 @@ def add_note(*, ticket, by, note, public=False):
 
 __all__ = [
     "add_note", "answer_directly", "append_message", "close", "decide_extension", "decide_return", "dispatch",
-    "hand_over", "mark_invalid", "merge", "receive", "record_satisfaction", "refer_emergency", "remind", "reopen",
+    "hand_over", "mark_invalid", "merge", "name_reported_unit", "receive", "record_satisfaction", "refer_emergency", "remind", "reopen",
     "reply", "request_extension", "request_return", "review", "sign", "supervise", "system_user",
 ]
