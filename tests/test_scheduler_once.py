@@ -97,3 +97,14 @@ def test_the_worker_runs_what_the_scheduler_enqueued(settings, ticket_at, outbox
     assert Message.objects.get(ticket=ticket, template="unit_sign_reminder").status == "sent"
     assert [sms["template"] for sms in outbox].count("unit_sign_reminder") == 1
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db
+def test_jobs_do_not_pile_up_while_no_worker_runs(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for _ in range(3):
+        call_command("run_scheduler", "--once")
+    assert DBTaskResult.objects.filter(status="READY").count() == 2  # one sweep, one retry round
+    DBTaskResult.objects.update(status="SUCCESSFUL")
+    call_command("run_scheduler", "--once")
+    assert DBTaskResult.objects.filter(status="READY").count() == 2

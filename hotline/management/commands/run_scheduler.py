@@ -50,6 +50,8 @@ class Command(BaseCommand):
         while self.running:
             started = time.monotonic()
             for job in MINUTELY:
+                if _still_waiting(job):
+                    continue  # no worker has taken the last one yet: one in the queue is enough
                 try:
                     job.enqueue()
                 except Exception:
@@ -69,3 +71,12 @@ class Command(BaseCommand):
 
     def _stop(self, *args):
         self.running = False
+
+
+def _still_waiting(job):
+    """True if this job is already queued and not started (only the database backend can tell)."""
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=job.module_path, status="READY").exists()
