@@ -1,41 +1,18 @@
 """Live events go out after commit, carry ids only, and reach the groups concerned."""
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from hotline import workflow
-
-
-def _listen(*groups):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    for group in groups:
-        async_to_sync(layer.group_add)(group, channel)
-    return layer, channel
-
-
-def _drain(layer, channel):
-    import asyncio
-
-    async def receive_all():
-        got = []
-        while True:
-            try:
-                got.append(await asyncio.wait_for(layer.receive(channel), timeout=0.3))
-            except asyncio.TimeoutError:
-                return got
-
-    return async_to_sync(receive_all)()
+from tests.helpers import drain, listen
 
 
 @pytest.mark.django_db(transaction=True)
 def test_dispatch_reaches_operators_and_the_units_after_commit(people, units, make_ticket):
     ticket = make_ticket("new")
-    layer, channel = _listen(f"unit-{units['roads'].pk}", f"unit-{units['water'].pk}")
+    layer, channel = listen(f"unit-{units['roads'].pk}", f"unit-{units['water'].pk}")
     workflow.dispatch(ticket=ticket, by=people["operator"], lead_unit=units["roads"], co_units=[units["water"]])
-    events = _drain(layer, channel)
+    events = drain(layer, channel)
     assert {e["event"] for e in events} == {"dispatched"}
     assert len(events) == 2  # one per unit group
     assert all(set(e) == {"type", "event", "ticket"} and e["ticket"] == ticket.pk for e in events)
@@ -44,12 +21,12 @@ def test_dispatch_reaches_operators_and_the_units_after_commit(people, units, ma
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_sends_no_event(people, units, make_ticket):
     ticket = make_ticket("new")
-    layer, channel = _listen("operators")
+    layer, channel = listen("operators")
     with pytest.raises(RuntimeError):
         with transaction.atomic():
             workflow.dispatch(ticket=ticket, by=people["operator"], lead_unit=units["roads"])
             raise RuntimeError("the outer request failed")
-    assert _drain(layer, channel) == []
+    assert drain(layer, channel) == []
     ticket.refresh_from_db()
     assert ticket.status == "new"
 
@@ -58,6 +35,6 @@ def test_a_rolled_back_change_sends_no_event(people, units, make_ticket):
 def test_the_returning_unit_hears_that_its_return_was_approved(people, units, make_ticket):
     ticket = make_ticket("in_progress")
     workflow.request_return(ticket=ticket, by=people["liaison"], reason="不属于本单位职责")
-    layer, channel = _listen(f"unit-{units['roads'].pk}")
+    layer, channel = listen(f"unit-{units['roads'].pk}")
     workflow.decide_return(ticket=ticket, by=people["operator"], approve=True)
-    assert "returned" in {e["event"] for e in _drain(layer, channel)}
+    assert "returned" in {e["event"] for e in drain(layer, channel)}

@@ -16,6 +16,7 @@ from hotline import messaging, tasks
 from hotline.messaging.gateways import LocmemGateway
 from hotline.models import Message
 from tests.conftest import at
+from tests.helpers import run_concurrently
 
 T = at(2026, 3, 2, 10, 0)
 LEASE = dt.timedelta(seconds=60)
@@ -105,7 +106,7 @@ def test_two_workers_delivering_the_same_message_at_once_send_it_once(resident, 
     """Both workers are held at a barrier just before their claim, so both try to claim at the same time."""
     message = queue(resident)
     barrier = threading.Barrier(2, timeout=30)
-    statuses, errors = [], []
+    statuses = []
 
     def run():
         first_update = [True]
@@ -116,21 +117,10 @@ def test_two_workers_delivering_the_same_message_at_once_send_it_once(resident, 
                 barrier.wait()
             return execute(sql, params, many, context)
 
-        try:
-            with connection.execute_wrapper(hold_before_claim):
-                statuses.append(messaging.deliver(message_id=message.pk, now=T))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
+        with connection.execute_wrapper(hold_before_claim):
+            statuses.append(messaging.deliver(message_id=message.pk, now=T))
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-
+    errors = run_concurrently(run, run, barrier=barrier)
     assert not errors, errors
     assert len(outbox) == 1
     message.refresh_from_db()

@@ -12,6 +12,7 @@ from django.test import Client
 
 from hotline.models import Message, PromotionRequest, Resident, Ticket
 from tests.conftest import SmsWebhook, twilio_params, twiml_reply
+from tests.helpers import run_concurrently
 
 PHONE = "+8613800138000"
 
@@ -52,7 +53,7 @@ def deliver_at_once(both_params):
     INSERTs failed on a unique constraint. The first thread to store its message holds its transaction
     open a moment, so the other request certainly arrives while it is uncommitted."""
     barrier = threading.Barrier(2, timeout=30)
-    responses, errors, conflicts = [None, None], [], []
+    responses, conflicts = [None, None], []
 
     def deliver(index):
         held = []
@@ -68,22 +69,11 @@ def deliver_at_once(both_params):
                 time.sleep(0.3)
             return result
 
-        try:
-            with connection.execute_wrapper(hold_the_first_insert):
-                barrier.wait()
-                responses[index] = SmsWebhook(Client()).post(both_params[index])
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
+        with connection.execute_wrapper(hold_the_first_insert):
+            barrier.wait()
+            responses[index] = SmsWebhook(Client()).post(both_params[index])
 
-    threads = [threading.Thread(target=deliver, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
+    errors = run_concurrently(lambda: deliver(0), lambda: deliver(1), barrier=barrier)
     assert not errors, errors
     assert [r.status_code for r in responses] == [200, 200]
     return responses, conflicts

@@ -19,6 +19,7 @@ from hotline.messaging.gateways import LocmemGateway
 from hotline.models import Message, TicketEvent
 from hotline.sweep import sweep
 from tests.conftest import at
+from tests.helpers import run_concurrently
 
 NOW = at(2026, 3, 9, 15, 0)  # a Monday
 
@@ -46,7 +47,7 @@ def test_two_concurrent_sweeps_send_each_reminder_and_escalation_once(make_ticke
     setup_messages = set(Message.objects.values_list("pk", flat=True))
 
     barrier = threading.Barrier(2, timeout=30)
-    results, errors = [None, None], []
+    results = [None, None]
 
     def hold_after_due_list(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -55,21 +56,10 @@ def test_two_concurrent_sweeps_send_each_reminder_and_escalation_once(make_ticke
         return result
 
     def run(index):
-        try:
-            with connection.execute_wrapper(hold_after_due_list):
-                results[index] = sweep(now=NOW)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
+        with connection.execute_wrapper(hold_after_due_list):
+            results[index] = sweep(now=NOW)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
+    errors = run_concurrently(lambda: run(0), lambda: run(1), barrier=barrier, timeout=120)
     assert not errors, errors
 
     total = Counter()
@@ -119,7 +109,7 @@ def test_a_sweep_and_a_liaison_signing_at_the_same_time_do_not_deadlock(make_tic
         ticket = make_ticket("dispatched")
     moment = at(2026, 3, 3, 10, 30)  # past the sign deadline (Tuesday 10:00)
     claimed = threading.Barrier(2, timeout=30)
-    results, errors = {}, []
+    results = {}
 
     def hold_after_claim(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -129,32 +119,15 @@ def test_a_sweep_and_a_liaison_signing_at_the_same_time_do_not_deadlock(make_tic
         return result
 
     def run_sweep():
-        try:
-            with connection.execute_wrapper(hold_after_claim):
-                results["sweep"] = sweep(now=moment)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-            claimed.abort()
-        finally:
-            connection.close()
+        with connection.execute_wrapper(hold_after_claim):
+            results["sweep"] = sweep(now=moment)
 
     def run_sign():
-        try:
-            claimed.wait()
-            with clock.at(moment):
-                workflow.sign(ticket=ticket, by=people["liaison"])
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
+        claimed.wait()
+        with clock.at(moment):
+            workflow.sign(ticket=ticket, by=people["liaison"])
 
-    threads = [threading.Thread(target=run_sweep), threading.Thread(target=run_sign)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-
+    errors = run_concurrently(run_sweep, run_sign, barrier=claimed, timeout=120)
     assert not errors, errors
     assert results["sweep"]["escalate_sign"] == 1
     ticket.refresh_from_db()

@@ -7,34 +7,24 @@ post the same signed request at the same moment.
 import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from hotline.models import Call, Message, Ticket
+from tests.helpers import run_concurrently
 
 pytestmark = pytest.mark.usefixtures("migration_data")
 
 
 def _twice_at_once(twilio_post_with, path, params):
     barrier = threading.Barrier(2, timeout=30)
-    statuses, errors = [], []
+    statuses = []
 
     def run():
-        try:
-            post = twilio_post_with(Client())
-            barrier.wait()
-            statuses.append(post(path, params).status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
+        post = twilio_post_with(Client())
+        barrier.wait()
+        statuses.append(post(path, params).status_code)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = run_concurrently(run, run, barrier=barrier)
     assert not errors, errors
     return statuses
 

@@ -2,50 +2,28 @@
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
 from dashboards.consumers import TicketEventsConsumer
 from hotline.models import Call
+from tests.helpers import drain, listen
 
-
-
-def _listen(*groups):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    for group in groups:
-        async_to_sync(layer.group_add)(group, channel)
-    return layer, channel
-
-
-def _drain(layer, channel):
-    import asyncio
-
-    async def receive_all():
-        got = []
-        while True:
-            try:
-                got.append(await asyncio.wait_for(layer.receive(channel), timeout=0.3))
-            except asyncio.TimeoutError:
-                return got
-
-    return async_to_sync(receive_all)()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_incoming_call_reaches_the_operators_with_ids_only(monday, twilio_post, voice_payload, resident, units):
-    layer, channel = _listen("operators")
-    others, other_channel = _listen("supervisors", f"unit-{units['roads'].pk}")
+    layer, channel = listen("operators")
+    others, other_channel = listen("supervisors", f"unit-{units['roads'].pk}")
     params = voice_payload("pstn", From=resident.phone, Caller=resident.phone)
 
     twilio_post("/twilio/voice/", params)
     twilio_post("/twilio/voice/", params)  # a retry pops nothing more
 
     call = Call.objects.get()
-    events = _drain(layer, channel)
+    events = drain(layer, channel)
     assert events == [{"type": "call.event", "event": "incoming", "call": call.pk}]  # ids only
     assert resident.phone[-8:] not in str(events) and "+1" not in str(events)
-    assert _drain(others, other_channel) == []  # the screen-pop is for the operators
+    assert drain(others, other_channel) == []  # the screen-pop is for the operators
 
 
 @pytest.mark.django_db(transaction=True)
