@@ -17,6 +17,9 @@ class TicketEventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         self.groups_joined = await database_sync_to_async(access.event_groups_for)(user)
+        if not self.groups_joined:  # e.g. a media editor: no ticket events for them
+            await self.close(code=4403)
+            return
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

@@ -27,6 +27,10 @@ HOTLINE_ACTIONS = {
     "supervise": {roles.SUPERVISOR},
     "merge": {roles.OPERATOR, roles.SUPERVISOR},
     "name_reported_unit": {roles.OPERATOR, roles.SUPERVISOR},
+    # issue 4: an operator refers a unit's return request to the supervisor (disputed returns)
+    "escalate_return": {roles.OPERATOR},
+    # issue 4: the landline callback list: the resident was told the update by phone
+    "mark_called": {roles.OPERATOR, roles.SUPERVISOR},
 }
 LEAD_UNIT_ACTIONS = {
     "sign": {roles.UNIT_LIAISON, roles.UNIT_HEAD},
@@ -113,6 +117,10 @@ def sees_resident(user, ticket):
 
 
 def current_lead(ticket):
+    # A page that asks `can` for many actions loads the lead once and sets
+    # `_page_current_lead` on its own instance (see dashboards); nobody else does.
+    if "_page_current_lead" in ticket.__dict__:
+        return ticket._page_current_lead
     return ticket.assignments.filter(is_current=True, role=Assignment.Role.LEAD).select_related("unit").first()
 
 

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboards.context.navigation",
             ],
         },
     },
@@ -140,7 +141,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+# Failed logins (per username and per client address): slower after a few, then locked out.
+LOGIN_THROTTLE = {
+    "FREE_FAILURES": env.int("LOGIN_FREE_FAILURES", default=3),
+    "MAX_DELAY_SECONDS": 60,
+    "LOCKOUT_FAILURES": env.int("LOGIN_LOCKOUT_FAILURES", default=10),
+    "LOCKOUT_FAILURES_PER_ADDRESS": 30,
+    "LOCKOUT_SECONDS": env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60),
+}
 
 # --- I18N -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from hotline import access, clock, events, messaging, roles
 from hotline.deadlines import WorkCalendar, deadlines_from, reply_remind_for
-from hotline.errors import InvalidInput, InvalidState
+from hotline.errors import InvalidInput, InvalidState, NotAllowed
 from hotline.models import (
     Assignment,
     Call,
@@ -201,6 +201,7 @@ def receive(
     category=None,
     reported_unit=None,
     acknowledge=True,
+    call=None,
 ):
     """受理: create a ticket in `new` and send the resident the acknowledgement with its number."""
     access.check(by, "receive")
@@ -235,6 +236,9 @@ def receive(
             created_at=clock.now(),
         )
         _save(ticket, by)
+        if call is not None and call.ticket_id is None:
+            call.ticket = ticket  # the call it was taken from: its recording shows on the ticket
+            _save(call, by, "ticket")
         change = _Change(ticket, by)
         change.event(Action.RECEIVE, _("来源：%(channel)s") % {"channel": ticket.get_channel_display()}, public=True)
         if acknowledge:
@@ -442,6 +446,8 @@ def decide_return(*, ticket, by, approve, note=""):
         request = ticket.return_requests.select_for_update().filter(status=RequestStatus.PENDING).first()
         if request is None:
             raise InvalidState(_("该工单没有待审批的退单申请。"))
+        if return_disputed(request) and not access.is_supervisor(by):  # issue 4: disputed returns
+            raise NotAllowed(_("该退单申请有争议，须由督办裁决，话务员不能审批。"))
         if approve and (ticket.status not in (Status.DISPATCHED, Status.IN_PROGRESS) or not request.assignment.is_current):
             # the unit replied (or the round ended) after asking: the request can only be denied now
             raise InvalidState(_("该退单申请已不适用于工单当前状态，只能驳回。"))
@@ -570,7 +576,9 @@ def reply(
                 message = _("该中转通话群众未接听，不能作为已联系群众的记录。")
                 raise InvalidInput(message, field_errors={"call": [message]})
             contacted_at = call.started_at  # recorded from the call, not typed in
-        if contacted_at is None or contacted_at > now or contacted_at < lead.dispatched_at:
+        # people type the time to the minute: the minute of the dispatch itself counts as after it
+        dispatched_minute = lead.dispatched_at.replace(second=0, microsecond=0)
+        if contacted_at is None or contacted_at > now or contacted_at < dispatched_minute:
             message = _("请填写派单后、答复前联系群众的时间。")
             raise InvalidInput(message, field_errors={"contacted_at": [message]})
         answer = Reply(
@@ -843,8 +851,56 @@ def add_note(*, ticket, by, note, public=False):
     return event
 
 
+# --- disputed returns (issue 4): an operator refers a return to the supervisor ------
+
+
+def return_disputed(request):
+    """Is this return request disputed, i.e. the supervisor's to decide?
+
+    Disputed when an operator referred it to the supervisor (`escalate_return`), or
+    when the ticket was already returned before: an approved return in an earlier
+    round (units passing it on). Kept on the instance (one query at most).
+    """
+    if "_disputed" not in request.__dict__:
+        request._disputed = request.escalated_at is not None or returned_before(request)
+    return request._disputed
+
+
+def returned_before(request):
+    """Was the ticket already returned (an approved return) in a round before this request's?"""
+    return ReturnRequest.objects.filter(
+        ticket_id=request.ticket_id, status=RequestStatus.APPROVED,
+        assignment__round__lt=Assignment.objects.filter(pk=request.assignment_id).values("round")[:1],
+    ).exists()
+
+
+def escalate_return(*, ticket, by, note):
+    """提交督办裁决: an operator who cannot settle a unit's return request refers it to the supervisor.
+
+    The request stays pending; from now on only a supervisor may decide it (decide_return).
+    """
+    access.check(by, "escalate_return", ticket)
+    note = _require_text(note, "note", _("请说明提交督办裁决的原因。"))
+    with transaction.atomic():
+        ticket = _locked(ticket, by=by, action="escalate_return")
+        request = ticket.return_requests.select_for_update().filter(status=RequestStatus.PENDING).first()
+        if request is None:
+            raise InvalidState(_("该工单没有待审批的退单申请。"))
+        if request.escalated_at is not None:
+            raise InvalidState(_("该退单申请已提交督办裁决。"))
+        if returned_before(request):
+            raise InvalidState(_("该工单此前已被退回过，本次退单申请已由督办裁决。"))
+        request.escalated_by, request.escalated_at, request.escalation_note = by, clock.now(), note
+        _save(request, by, "escalated_by", "escalated_at", "escalation_note")
+        change = _Change(ticket, by)
+        change.event(Action.RETURN_ESCALATE, note)
+        change.publish("return_escalated")
+    return request
+
+
 __all__ = [
     "add_note", "answer_directly", "append_message", "close", "decide_extension", "decide_return", "dispatch",
     "hand_over", "mark_invalid", "merge", "name_reported_unit", "receive", "record_satisfaction", "refer_emergency", "remind", "reopen",
     "reply", "request_extension", "request_return", "review", "sign", "supervise", "system_user",
+    "escalate_return", "return_disputed", "returned_before",
 ]

@@ -25,6 +25,10 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     LocmemGateway.outbox.clear()
     LocmemGateway.fail_next.clear()
+    # one Redis serves both xdist workers, and locmem outlives a test: each test its own cache keys
+    settings.CACHES = {
+        name: {**conf, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, conf in settings.CACHES.items()
+    }
     layer = settings.CHANNEL_LAYERS["default"]
     if layer["BACKEND"] == "channels_redis.core.RedisChannelLayer":
         # one Redis serves both xdist workers: keep each test's groups to itself
@@ -132,6 +136,10 @@ def pytest_sessionstart(session):
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"]
+    # one Redis serves both xdist workers, and locmem outlives a test: each test its own cache keys
+    settings.CACHES = {
+        name: {**conf, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for name, conf in settings.CACHES.items()
+    }
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
     if "postgresql" not in engine or "channels_redis" not in layer:
         raise pytest.UsageError(

@@ -120,6 +120,16 @@ def test_contact_cannot_be_in_the_future(people, make_ticket, refused, monday):
         _reply(ticket, people["liaison"], contacted_at=monday + dt.timedelta(minutes=5))
 
 
+def test_a_contact_time_typed_to_the_minute_of_the_dispatch_counts(people, make_ticket, refused, time_machine):
+    time_machine.move_to(at(2026, 3, 2, 10, 0, 40), tick=False)  # dispatched at 10:00:40
+    ticket = make_ticket("in_progress")
+    with refused(ticket, InvalidInput):
+        _reply(ticket, people["liaison"], contacted_at=at(2026, 3, 2, 9, 59))
+    time_machine.shift(600)
+    _reply(ticket, people["liaison"], contacted_at=at(2026, 3, 2, 10, 0))  # as a form's minute field gives it
+    assert Ticket.objects.get(pk=ticket.pk).status == "replied"
+
+
 def test_not_resolvable_with_its_reason_is_accepted(people, make_ticket):
     ticket = make_ticket("in_progress")
     answer = _reply(ticket, people["liaison"], outcome="not_resolvable", outcome_reason="不符合补贴政策")

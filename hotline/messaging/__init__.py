@@ -362,3 +362,37 @@ def due_message_ids(*, now=None, limit=500):
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- the landline callback list (issue 4) ----------------------------------------------
+
+
+def mark_called(*, message, by):
+    """已电话告知: a landline resident was told the update of a `callback` message by phone.
+
+    Records who and when on the message (status `called`) and a line on the ticket's
+    timeline, then tells the dashboards. The conditional update makes a second click,
+    or a colleague's meanwhile, an InvalidState instead of a second record.
+    """
+    from django.utils.translation import gettext as _
+
+    from hotline import access, events
+    from hotline.errors import InvalidState
+    from hotline.models import TicketEvent
+
+    access.check(by, "mark_called", message.ticket if message.ticket_id else None)
+    with transaction.atomic():
+        now = clock.now()
+        done = Message.objects.filter(
+            pk=message.pk, direction=Message.Direction.OUTBOUND, status=Message.Status.CALLBACK
+        ).update(status=Message.Status.CALLED, called_by=by, called_at=now, status_updated_at=now)
+        if not done:
+            raise InvalidState(_("这条通知已标记为已电话告知，或不在待电话告知名单中。"))
+        message.refresh_from_db()
+        if message.ticket_id:
+            TicketEvent.objects.create(
+                ticket_id=message.ticket_id, action=TicketEvent.Action.RESIDENT_CALLED, actor=by,
+                actor_unit=access.unit_of(by), note=message.body, created_at=now,
+            )
+            events.emit_after_commit(event="resident_called", ticket=message.ticket)
+    return message

@@ -24,6 +24,7 @@ class Message(models.Model):
         # not sent by SMS: the resident opted out (退订), or has a landline and is told by phone
         SKIPPED = "skipped", _("未发送（已退订）")
         CALLBACK = "callback", _("待电话告知")
+        CALLED = "called", _("已电话告知")  # a callback row done: who and when in called_by/called_at
 
     provider = models.CharField(_("通道"), max_length=20, blank=True)
     external_id = models.CharField(_("通道编号"), max_length=64, null=True, blank=True)
@@ -57,6 +58,12 @@ class Message(models.Model):
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # the landline callback list: who told the resident by phone, and when (hotline.messaging.mark_called)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("电话告知人"),
+    )
+    called_at = models.DateTimeField(_("电话告知时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("短信")

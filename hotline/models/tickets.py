@@ -296,6 +296,7 @@ class TicketEvent(models.Model):
         RETURN_REQUEST = "return_request", _("申请退单")
         RETURN_APPROVE = "return_approve", _("同意退单")
         RETURN_DENY = "return_deny", _("驳回退单")
+        RETURN_ESCALATE = "return_escalate", _("退单提交督办裁决")
         EXTENSION_REQUEST = "extension_request", _("申请延期")
         EXTENSION_APPROVE = "extension_approve", _("同意延期")
         EXTENSION_DENY = "extension_deny", _("驳回延期")
@@ -309,6 +310,7 @@ class TicketEvent(models.Model):
         SUPERVISE = "supervise", _("督办")
         MERGE = "merge", _("合并重复件")
         NOTE = "note", _("备注")
+        RESIDENT_CALLED = "resident_called", _("已电话告知群众")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("工单"))
     action = models.CharField(_("动作"), max_length=30, choices=Action.choices)
@@ -349,12 +351,24 @@ class ReturnRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
+    # 有争议的退单: an operator referred it to the supervisor (hotline.workflow.escalate_return);
+    # a request is also disputed when the ticket was returned before (workflow.return_disputed)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("提交督办人"),
+    )
+    escalated_at = models.DateTimeField(_("提交督办时间"), null=True, blank=True)
+    escalation_note = models.TextField(_("提交督办说明"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("退单申请")
         verbose_name_plural = _("退单申请")
         ordering = ["-requested_at"]
+        indexes = [
+            # the supervisor dashboard's and the operator console's pending return requests, oldest first
+            models.Index(fields=["status", "requested_at"], name="return_status_requested"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["ticket"], condition=Q(status="pending"), name="return_one_pending_per_ticket"

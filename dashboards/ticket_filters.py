@@ -1,0 +1,101 @@
+"""The ticket list's filters and the named queues the dashboards link to."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dashboards.supervision import pending_returns
+from hotline import access
+from hotline.models import ExtensionRequest, Message, ReturnRequest, Ticket, TicketEvent
+from hotline.models.choices import OPEN_STATUSES, RequestStatus, Satisfaction, Status
+from hotline.phones import normalize_phone
+
+
+def _pending(model):
+    return Exists(model.objects.filter(ticket=OuterRef("pk"), status=RequestStatus.PENDING))
+
+
+def _survey_not_delivered():
+    """The survey SMS could not reach the resident (landline, opted out, failed): an operator must call."""
+    return Exists(
+        Message.objects.filter(
+            ticket=OuterRef("pk"), template="survey",
+            status__in=[Message.Status.CALLBACK, Message.Status.SKIPPED, Message.Status.FAILED, Message.Status.UNDELIVERED],
+        )
+    )
+
+
+def _unsatisfied_undecided():
+    """Rated 不满意 and closed, and nobody has reopened it or noted why not since."""
+    noted = TicketEvent.objects.filter(
+        ticket=OuterRef("pk"), action=TicketEvent.Action.NOTE, created_at__gte=OuterRef("satisfaction_at")
+    )
+    return Q(status=Status.CLOSED, satisfaction=Satisfaction.UNSATISFIED) & ~Exists(noted)
+
+
+def overdue_q(now):
+    return Q(status=Status.DISPATCHED, sign_by__lt=now, signed_at__isnull=True) | Q(
+        status__in=(Status.DISPATCHED, Status.IN_PROGRESS), reply_by__lt=now
+    )
+
+
+# name -> (label, queryset filter). Labels are in dashboards.views.console.QUEUE_LABELS.
+def queue_filter(name, now):
+    return {
+        "new": lambda qs: qs.filter(status=Status.NEW),
+        "returned": lambda qs: qs.filter(status=Status.RETURNED),
+        "review": lambda qs: qs.filter(status=Status.REPLIED, reply_accepted_at__isnull=True),
+        "rating": lambda qs: qs.awaiting_rating().filter(_survey_not_delivered() | Q(resident__isnull=True)),
+        "unsatisfied": lambda qs: qs.filter(_unsatisfied_undecided()),
+        "overdue": lambda qs: qs.filter(overdue_q(now)),
+        "supervised": lambda qs: qs.filter(supervised=True, status__in=OPEN_STATUSES),
+        "return_pending": lambda qs: qs.filter(_pending(ReturnRequest)),
+        # the operators' share: disputed returns are the supervisor's (dashboards.supervision)
+        "return_undisputed": lambda qs: qs.filter(pk__in=pending_returns(disputed=False).values("ticket_id")),
+        "extension_pending": lambda qs: qs.filter(_pending(ExtensionRequest)),
+        "open": lambda qs: qs.filter(status__in=OPEN_STATUSES),
+    }.get(name)
+
+
+QUEUE_NAMES = ("new", "returned", "review", "rating", "unsatisfied", "return_undisputed", "overdue", "supervised", "return_pending", "extension_pending", "open")
+
+
+def search(qs, text, *, user):
+    """A number, a phone (hotline staff only: units may not look residents up) or words."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    condition = Q(title__icontains=text) | Q(description__icontains=text) | Q(place__icontains=text)
+    if text.isdigit() and 7 <= len(text) <= 8:
+        condition |= Q(number=text)
+    if access.is_hotline_staff(user):
+        try:
+            condition |= Q(resident__phone=normalize_phone(text))
+        except ValidationError:
+            pass
+        if text.isdigit() and len(text) >= 4:
+            condition |= Q(resident__phone__endswith=text)
+    return qs.filter(condition)
+
+
+def filtered_tickets(user, data, *, now=None):
+    """`data` is a cleaned TicketFilterForm; returns the visible tickets that match, newest first."""
+    now = now or timezone.now()
+    qs = access.visible_tickets(user, Ticket.objects.all())
+    queue = queue_filter(data.get("queue") or "", now)
+    if queue is not None:
+        qs = queue(qs)
+    qs = search(qs, data.get("q"), user=user)
+    for field in ("status", "kind", "channel"):
+        if data.get(field):
+            qs = qs.filter(**{field: data[field]})
+    if data.get("unit"):
+        qs = qs.filter(lead_unit=data["unit"])
+    tz = timezone.get_current_timezone()
+    if data.get("created_from"):
+        qs = qs.filter(created_at__gte=dt.datetime.combine(data["created_from"], dt.time.min, tzinfo=tz))
+    if data.get("created_to"):
+        qs = qs.filter(created_at__lt=dt.datetime.combine(data["created_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return qs.select_related("resident", "lead_unit", "village").order_by("-created_at", "-pk")

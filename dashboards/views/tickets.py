@@ -1,0 +1,199 @@
+"""The ticket page (every role, through the access rule), its actions, the ticket list and recordings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dashboards import actions
+from dashboards.forms import TicketFilterForm
+from dashboards.ticket_filters import QUEUE_NAMES, filtered_tickets
+from dashboards.timing import WorkingClock, current_deadline
+from hotline import access
+from hotline.errors import InvalidInput, InvalidState, NotAllowed, WorkflowError
+from hotline.models import Assignment, Call, Message, Ticket
+from hotline.suggestions import suggest_units
+
+PAGE_SIZE = 25
+
+
+def visible_ticket_or_404(user, number, *, related=()):
+    """The ticket with this number if the user may see it; otherwise 404, so existence does not leak."""
+    ticket = (
+        access.visible_tickets(user, Ticket.objects.select_related("resident", "village", "category__parent__parent", *related))
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404(_("没有这件工单，或您无权查看。"))
+    return ticket
+
+
+def _history(ticket):
+    """Field changes, newest first: (record, [(field label, old, new)])."""
+    records = list(ticket.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows, previous = [], None
+    labels = {f.name: f.verbose_name for f in Ticket._meta.fields}
+    for record in records:
+        if previous is None:
+            rows.append((record, []))
+        else:
+            delta = record.diff_against(previous)
+            changes = [
+                (labels.get(c.field, c.field), c.old, c.new) for c in delta.changes if c.field not in ("updated_at",)
+            ]
+            if changes:
+                rows.append((record, changes))
+        previous = record
+    return list(reversed(rows))
+
+
+def _page_context(request, ticket, *, failed=None):
+    """Everything the ticket page shows; `failed` is (action name, bound form) to show with its errors."""
+    user = request.user
+    staff = access.is_hotline_staff(user)
+    assignments = list(
+        ticket.assignments.select_related("unit", "handler", "signed_by").order_by("-round", "role", "pk")
+    )
+    ticket._page_current_lead = next(
+        (a for a in assignments if a.is_current and a.role == Assignment.Role.LEAD), None
+    )
+    facts = actions.facts_for(ticket, user)
+    forms = []
+    for action in actions.available(user, ticket, facts):
+        if failed and failed[0] == action.name:
+            form = failed[1]
+        else:
+            form = action.form(ticket=ticket, user=user, prefix=action.name)
+        forms.append((action, form))
+    suggestions = []
+    if any(action.name == "dispatch" for action, _form in forms):
+        suggestions = suggest_units(
+            text=f"{ticket.title} {ticket.description}", village=ticket.village, category=ticket.category,
+            exclude=[ticket.reported_unit] if ticket.reported_unit_id else (),
+        )
+    calls = Call.objects.filter(ticket=ticket).select_related("answered_by", "requested_by").order_by("-started_at")
+    if not staff:
+        calls = calls.filter(direction=Call.Direction.BRIDGED)  # a unit sees its masked calls, never numbers
+    clock = WorkingClock()
+    context = {
+        "ticket": ticket,
+        "staff": staff,
+        "show_resident": access.sees_resident(user, ticket),
+        "assignments": assignments,
+        "due": clock.due(current_deadline(ticket)),
+        "events": ticket.events.select_related("actor", "actor_unit").order_by("created_at", "pk"),
+        "replies": ticket.replies.select_related("replied_by", "reviewed_by", "assignment__unit").order_by("-created_at"),
+        "return_requests": ticket.return_requests.select_related("suggested_unit", "requested_by", "decided_by", "assignment__unit").order_by("-requested_at"),
+        "extension_requests": ticket.extension_requests.select_related("requested_by", "decided_by").order_by("-requested_at"),
+        "actions": forms,
+        "open_action": failed[0] if failed else "",
+        "calls": calls,
+        "facts": facts,
+        "suggestions": suggestions,
+    }
+    if staff:
+        context["sms"] = Message.objects.filter(ticket=ticket).select_related("recipient_user").order_by("-created_at")
+        context["history"] = _history(ticket)
+        if ticket.resident_id:
+            others = Ticket.objects.filter(resident_id=ticket.resident_id).exclude(pk=ticket.pk)
+            context["resident_tickets"] = others.order_by("-created_at")[:10]
+    return context
+
+
+@login_required
+def ticket_detail(request, number):
+    ticket = visible_ticket_or_404(request.user, number, related=("lead_unit", "reported_unit", "merged_into"))
+    return render(request, "dashboards/ticket.html", _page_context(request, ticket))
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
+
+
+@login_required
+@require_POST
+def ticket_action(request, number, action):
+    """Run one workflow action from the ticket page (or a one-click button elsewhere)."""
+    spec = actions.BY_NAME.get(action)
+    if spec is None:
+        raise Http404(_("没有这个操作。"))
+    ticket = visible_ticket_or_404(request.user, number, related=("lead_unit",))
+    form = spec.form(request.POST, ticket=ticket, user=request.user, prefix=_prefix(request, spec))
+    status = 400
+    if form.is_valid():
+        try:
+            done = spec.perform(ticket, request.user, form)
+        except NotAllowed as exc:
+            if not access.can_see(request.user, ticket):
+                raise Http404(_("没有这件工单，或您无权查看。")) from exc
+            raise PermissionDenied(exc.message) from exc
+        except InvalidInput as exc:
+            for field, errors in exc.field_errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            if not exc.field_errors:
+                form.add_error(None, exc.message)
+        except InvalidState as exc:
+            form.add_error(None, exc.message)
+            status = 409
+        except WorkflowError as exc:  # e.g. Twilio refused a masked call: try again, or ask an operator
+            form.add_error(None, exc.message)
+            status = 502
+        else:
+            messages.success(request, done)
+            target = _safe_next(request)
+            if target:
+                return redirect(target)
+            if access.can_see(request.user, ticket):
+                return redirect("ticket_detail", number=ticket.number)
+            return redirect("home")  # e.g. a unit after its return was approved
+    ticket = visible_ticket_or_404(request.user, number, related=("lead_unit", "reported_unit", "merged_into"))
+    problems = " ".join(form.non_field_errors()) or _("请查看下方提示。")
+    messages.error(request, _("“%(action)s”未完成：%(problems)s") % {"action": spec.label, "problems": problems})
+    return render(request, "dashboards/ticket.html", _page_context(request, ticket, failed=(spec.name, form)), status=status)
+
+
+def _prefix(request, spec):
+    # the ticket page prefixes each form with its action; one-click buttons elsewhere post bare fields
+    return spec.name if any(key.startswith(spec.name + "-") for key in request.POST) else None
+
+
+@login_required
+def ticket_list(request):
+    """Search and list tickets (工单查询), through the access rule; paginated."""
+    if not (access.is_hotline_staff(request.user) or access.is_unit_user(request.user)):
+        raise PermissionDenied
+    form = TicketFilterForm(request.GET or None, queues=QUEUE_NAMES)
+    data = form.cleaned_data if form.is_valid() else {}
+    clock = WorkingClock()
+    page = Paginator(filtered_tickets(request.user, data, now=clock.now), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(t, clock.due(current_deadline(t)), access.sees_resident(request.user, t)) for t in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboards/ticket_list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "staff": access.is_hotline_staff(request.user)},
+    )
+
+
+@login_required
+def call_recording(request, call_id):
+    """Open a call's recording, if the user may see the call's ticket (the URL is never on a page)."""
+    calls = Call.objects.filter(pk=call_id)
+    if not access.is_hotline_staff(request.user):
+        # a unit hears only its masked calls on tickets it holds; operators hear every call
+        calls = calls.filter(direction=Call.Direction.BRIDGED, ticket__in=access.visible_tickets(request.user))
+    call = calls.first()
+    if call is None or not call.recording_url:
+        raise Http404(_("没有这段录音，或您无权收听。"))
+    return redirect(call.recording_url)

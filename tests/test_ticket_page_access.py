@@ -1,0 +1,96 @@
+"""The ticket page goes through the access rule: 404 for tickets a user may not see, and per-role content."""
+
+import pytest
+
+from hotline import workflow
+
+
+def _page(client, user, ticket):
+    client.force_login(user)
+    return client.get(f"/tickets/{ticket.number}/")
+
+
+def test_operators_see_the_resident_the_sms_and_the_field_history(client, people, make_ticket):
+    ticket = make_ticket("dispatched")
+    body = _page(client, people["operator"], ticket).content.decode()
+    assert "+8613800138000" in body and "张三" in body
+    assert "字段变更记录" in body and "短信" in body
+    assert 'data-action="dispatch"' not in body  # already dispatched
+    assert 'data-action="supervise"' not in body  # supervisors only
+
+
+def test_a_liaison_opening_another_units_ticket_gets_404(client, people, make_ticket):
+    ticket = make_ticket("dispatched")
+    response = _page(client, people["other_liaison"], ticket)
+    assert response.status_code == 404
+    assert ticket.title not in response.content.decode()
+
+
+def test_the_lead_units_liaison_can_sign_but_sees_no_sms_or_history(client, people, make_ticket):
+    ticket = make_ticket("dispatched")
+    body = _page(client, people["liaison"], ticket).content.decode()
+    assert 'data-action="sign"' in body
+    assert 'data-action="dispatch"' not in body
+    assert "字段变更记录" not in body
+    assert "+8613800138000" in body  # an ordinary ticket: the unit calls the resident itself
+
+
+def test_a_confidential_tickets_resident_is_hidden_from_the_unit(client, people, make_ticket):
+    ticket = make_ticket("in_progress", confidential=True)
+    body = _page(client, people["liaison"], ticket).content.decode()
+    assert "13800138000" not in body and "张三" not in body
+    assert 'data-action="masked_call"' in body
+    assert 'data-action="reply"' in body
+
+
+def test_a_member_sees_only_tickets_handed_to_them(client, people, make_ticket):
+    ticket = make_ticket("in_progress")
+    assert _page(client, people["member"], ticket).status_code == 404
+    workflow.hand_over(ticket=ticket, by=people["liaison"], to_user=people["member"])
+    body = _page(client, people["member"], ticket).content.decode()
+    assert 'data-action="reply"' in body
+    assert 'data-action="sign"' not in body and 'data-action="request_return"' not in body
+    assert _page(client, people["other_member"], ticket).status_code == 404
+
+
+def test_a_report_about_a_unit_is_never_shown_to_it(client, people, units, make_ticket):
+    ticket = make_ticket("dispatched", kind="report", reported_unit=units["roads"], lead="water")
+    assert _page(client, people["liaison"], ticket).status_code == 404
+    assert _page(client, people["other_liaison"], ticket).status_code == 200
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, make_ticket):
+    ticket = make_ticket("new")
+    response = client.get(f"/tickets/{ticket.number}/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("role", ["operator", "supervisor"])
+def test_hotline_staff_get_the_decisions_their_role_allows(client, people, make_ticket, role):
+    ticket = make_ticket("in_progress")
+    workflow.request_extension(
+        ticket=ticket, by=people["liaison"], reason="需要协调", new_reply_by=ticket.reply_by.replace(year=ticket.reply_by.year + 1)
+    )
+    body = _page(client, people[role], ticket).content.decode()
+    assert ('data-action="decide_extension"' in body) is (role == "supervisor")
+
+
+def test_the_ticket_page_costs_a_fixed_number_of_queries(client, people, make_ticket, django_assert_max_num_queries):
+    ticket = make_ticket("closed")
+    client.force_login(people["operator"])
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/tickets/{ticket.number}/").status_code == 200
+
+
+def test_a_disputed_return_is_decided_by_the_supervisor_only(client, people, units, make_ticket):
+    ticket = make_ticket("in_progress")
+    workflow.request_return(ticket=ticket, by=people["liaison"], reason="不属于本单位职责")
+    body = _page(client, people["operator"], ticket).content.decode()
+    assert 'data-action="decide_return"' in body and 'data-action="escalate_return"' in body
+    workflow.escalate_return(ticket=ticket, by=people["operator"], note="双方各执一词")
+    body = _page(client, people["operator"], ticket).content.decode()
+    assert 'data-action="decide_return"' not in body and 'data-action="escalate_return"' not in body
+    assert "有争议，由督办裁决" in body
+    assert 'data-action="decide_return"' in _page(client, people["supervisor"], ticket).content.decode()
+    client.force_login(people["operator"])
+    assert ticket.number not in client.get("/console/queue/return_undisputed/").content.decode()
