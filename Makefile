@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 TEST_WORKERS ?= 2
 
-.PHONY: run test setup migrate demo clean
+.PHONY: run test setup browser migrate demo clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ demo: migrate
 run: demo
 	VENV=$(VENV) bash scripts/run.sh
 
-test: setup
+# Debian's Chromium and a CJK font for tests/browser/ (apt, only when missing)
+browser:
+	bash scripts/install-browser.sh
+
+test: setup browser
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
