@@ -22,6 +22,15 @@ from hotline.models.choices import (
     Status,
 )
 
+def add_workflow_error(form, exc):
+    """Put a workflow error on the form: on its fields where the workflow named them."""
+    for field, errors in exc.field_errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+
+
 LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

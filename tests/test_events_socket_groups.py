@@ -58,31 +58,16 @@ def test_a_logged_in_liaison_hears_its_units_tickets_and_not_others(people, unit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_socket_without_a_session_is_refused(people):
-    async def scenario():
-        communicator, connected = await _open()
-        return connected
-
-    assert async_to_sync(scenario)() is False
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_socket_from_a_foreign_origin_is_refused(people):
-    cookie = _session_cookie(people["operator"])
+@pytest.mark.parametrize(
+    ("who", "origin"),
+    [(None, b"http://localhost"), ("operator", b"https://evil.example"), ("editor", b"http://localhost")],
+    ids=["no session", "foreign origin", "no live groups"],
+)
+def test_a_socket_is_refused(people, who, origin):
+    cookie = _session_cookie(people[who]) if who else None
 
     async def scenario():
-        communicator, connected = await _open(cookie, origin=b"https://evil.example")
-        return connected
-
-    assert async_to_sync(scenario)() is False
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_user_with_no_live_groups_is_refused(people):
-    cookie = _session_cookie(people["editor"])
-
-    async def scenario():
-        communicator, connected = await _open(cookie)
+        _communicator, connected = await _open(cookie, origin=origin)
         return connected
 
     assert async_to_sync(scenario)() is False

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboards.forms import IntakeForm
+from dashboards.forms import IntakeForm, add_workflow_error
 from dashboards.views import supervisor
 from dashboards.ticket_filters import queue_filter
 from dashboards.timing import WorkingClock, current_deadline
@@ -144,11 +144,7 @@ def ticket_new(request):
                     confidential=data["confidential"], category=data["category"], call=data["call"],
                 )
             except WorkflowError as exc:
-                for field, errors in exc.field_errors.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                if not exc.field_errors:
-                    form.add_error(None, exc.message)
+                add_workflow_error(form, exc)
             else:
                 messages.success(request, _("已受理，工单号%(number)s。") % {"number": ticket.number})
                 lead = Unit.objects.filter(pk=_int(request.POST.get("lead_unit")), is_active=True).first()

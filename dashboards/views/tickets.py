@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dashboards import actions
-from dashboards.forms import TicketFilterForm
+from dashboards.forms import TicketFilterForm, add_workflow_error
 from dashboards.ticket_filters import QUEUE_NAMES, filtered_tickets
 from dashboards.timing import WorkingClock, current_deadline
 from hotline import access
@@ -137,11 +137,7 @@ def ticket_action(request, number, action):
                 raise Http404(_("没有这件工单，或您无权查看。")) from exc
             raise PermissionDenied(exc.message) from exc
         except InvalidInput as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.field_errors:
-                form.add_error(None, exc.message)
+            add_workflow_error(form, exc)
         except InvalidState as exc:
             form.add_error(None, exc.message)
             status = 409
