@@ -11,10 +11,10 @@ def navigation(request):
         return {"nav": []}
     user_roles = access.roles_of(user)
     items = []
-    if roles.OPERATOR in user_roles:
-        items.append((reverse("console"), _("话务台")))
     if access.is_supervisor(user):
         items.append((reverse("supervisor"), _("督办台")))
+    if roles.OPERATOR in user_roles or access.is_supervisor(user):
+        items.append((reverse("console"), _("话务台")))
     if access.is_hotline_staff(user):
         items.append((reverse("ticket_new"), _("受理")))
     if access.is_unit_user(user):

@@ -183,7 +183,7 @@ class ReplyForm(TicketForm):
                 ticket=self.ticket, direction=Call.Direction.BRIDGED, status="answered"
             ).order_by("-started_at")
             self.fields["call"].label_from_instance = lambda c: _("%(when)s 通话%(seconds)s秒") % {
-                "when": c.started_at.astimezone().strftime("%m-%d %H:%M"), "seconds": c.duration_seconds or 0,
+                "when": timezone.localtime(c.started_at).strftime("%m-%d %H:%M"), "seconds": c.duration_seconds or 0,
             }
         else:
             self.fields["contact_method"].choices = [

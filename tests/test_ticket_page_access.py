@@ -19,6 +19,13 @@ def test_operators_see_the_resident_the_sms_and_the_field_history(client, people
     assert 'data-action="supervise"' not in body  # supervisors only
 
 
+def test_the_field_history_shows_the_workflows_changes_in_words(client, people, make_ticket):
+    ticket = make_ticket("replied")
+    body = _page(client, people["operator"], ticket).content.decode()
+    assert "状态：待受理 → 已派单" in body and "状态：办理中 → 已答复" in body
+    assert "主办单位：— → 区交通运输局" in body
+
+
 def test_a_liaison_opening_another_units_ticket_gets_404(client, people, make_ticket):
     ticket = make_ticket("dispatched")
     response = _page(client, people["other_liaison"], ticket)

@@ -1,11 +1,14 @@
 """The ticket page (every role, through the access rule), its actions, the ticket list and recordings."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,21 +38,47 @@ def visible_ticket_or_404(user, number, *, related=()):
 
 
 def _history(ticket):
-    """Field changes, newest first: (record, [(field label, old, new)])."""
+    """Field changes, newest first: (record, [(field label, old, new)]), values as people read them."""
     records = list(ticket.history.select_related("history_user").order_by("history_date", "history_id"))
-    rows, previous = [], None
-    labels = {f.name: f.verbose_name for f in Ticket._meta.fields}
-    for record in records:
-        if previous is None:
-            rows.append((record, []))
-        else:
-            delta = record.diff_against(previous)
-            changes = [
-                (labels.get(c.field, c.field), c.old, c.new) for c in delta.changes if c.field not in ("updated_at",)
-            ]
-            if changes:
-                rows.append((record, changes))
-        previous = record
+    fields = {f.name: f for f in Ticket._meta.fields}
+    # compared by hand: simple-history's diff_against skips non-editable fields, i.e. all the workflow's own
+    tracked = [f for f in Ticket.history.model.tracked_fields if f.name != "updated_at"]
+    diffs, related = [], {}
+    for previous, record in zip(records, records[1:]):
+        changes = [
+            (f.name, getattr(previous, f.attname), getattr(record, f.attname))
+            for f in tracked
+            if getattr(previous, f.attname) != getattr(record, f.attname)
+        ]
+        diffs.append((record, changes))
+        for name, old, new in changes:
+            if fields[name].is_relation:
+                related.setdefault(name, set()).update(v for v in (old, new) if v)
+    names = {  # one query per foreign key that changed, not one per change
+        name: {obj.pk: str(obj) for obj in fields[name].related_model.objects.filter(pk__in=ids)}
+        for name, ids in related.items()
+    }
+
+    def shown(name, value):
+        field = fields[name]
+        if value in (None, ""):
+            return "—"
+        if field.is_relation:
+            return names[name].get(value, value)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, datetime.datetime):
+            return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        return value
+
+    rows = [(records[0], [])] if records else []
+    for record, changes in diffs:
+        if changes:
+            rows.append(
+                (record, [(fields[name].verbose_name, shown(name, old), shown(name, new)) for name, old, new in changes])
+            )
     return list(reversed(rows))
 
 

@@ -45,7 +45,7 @@ class CallFailed(WorkflowError):
 def _public(path, **query):
     url = public_url_for(path, **query)
     if url is None:
-        raise InvalidState(_("热线未配置公网地址（TWILIO_PUBLIC_BASE_URL），暂不能中转通话，请请话务员联系群众。"))
+        raise InvalidState(_("热线未配置公网地址（TWILIO_PUBLIC_BASE_URL），暂不能中转通话，请话务员联系群众。"))
     return url
 
 
@@ -71,7 +71,7 @@ def start_masked_call(*, ticket, by):
             )
         resident = locked.resident
         if resident is None or not resident.phone:
-            raise InvalidState(_("工单%(number)s没有群众电话，请请话务员联系。") % {"number": locked.number})
+            raise InvalidState(_("工单%(number)s没有群众电话，请话务员联系。") % {"number": locked.number})
         call = Call.objects.create(
             provider=PROVIDER,
             external_id=f"{PENDING_PREFIX}{uuid.uuid4().hex}",  # until Twilio returns the SID
