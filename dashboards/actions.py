@@ -7,10 +7,12 @@ workflow checks permission and state again when the form is posted.
 from dataclasses import dataclass, field
 from typing import Callable
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dashboards import forms
-from hotline import access, workflow
+from hotline import access, clock, workflow
+from hotline.deadlines import WorkCalendar
 from hotline.intake import masked_calls
 from hotline.models.choices import CloseReason, RequestStatus, ReviewStatus, Status
 from hotline.models.choices import OPEN_STATUSES
@@ -112,7 +114,7 @@ ACTIONS = [
     ),
     Action(
         "masked_call", _("中转通话联系群众"), forms.EmptyForm, _masked_call, "masked_call",
-        (Status.DISPATCHED, Status.IN_PROGRESS),
+        (Status.DISPATCHED, Status.IN_PROGRESS), applies=lambda t, facts: facts["has_phone"],
     ),
     Action("reply", _("答复"), forms.ReplyForm, _reply, "reply", (Status.IN_PROGRESS,), primary=True),
     Action(
@@ -120,14 +122,16 @@ ACTIONS = [
         lambda t, u, f: workflow.request_extension(
             ticket=t, by=u, reason=f.cleaned_data["reason"], new_reply_by=f.cleaned_data["new_reply_by"]
         ) and _("延期申请已提交，等待督办审批。"),
-        "request_extension", (Status.IN_PROGRESS,), applies=lambda t, facts: not facts["pending_extension"],
+        "request_extension", (Status.IN_PROGRESS,),
+        applies=lambda t, facts: facts["may_extend"] and not facts["pending_extension"],
     ),
     Action(
         "request_return", _("申请退单"), forms.ReturnRequestForm,
         lambda t, u, f: workflow.request_return(
             ticket=t, by=u, reason=f.cleaned_data["reason"], suggested_unit=f.cleaned_data["suggested_unit"]
         ) and _("退单申请已提交，等待热线审批。"),
-        "request_return", (Status.DISPATCHED, Status.IN_PROGRESS), applies=lambda t, facts: not facts["pending_return"],
+        "request_return", (Status.DISPATCHED, Status.IN_PROGRESS),
+        applies=lambda t, facts: facts["may_return"] and not facts["pending_return"],
     ),
     Action(
         "decide_return", _("审批退单申请"), forms.DecisionForm, _decide_return, "decide_return",
@@ -165,7 +169,7 @@ ACTIONS = [
     Action(
         "close", _("按未评价办结"), forms.NoteForm,
         lambda t, u, f: workflow.close(ticket=t, by=u, note=f.cleaned_data["note"]) and _("已办结。"),
-        "close", (Status.REPLIED,), applies=lambda t, facts: t.reply_accepted_at is not None,
+        "close", (Status.REPLIED,), applies=lambda t, facts: facts["may_close"],
     ),
     Action(
         "supervise", _("督办"), forms.NoteForm,
@@ -193,10 +197,24 @@ BY_NAME = {action.name: action for action in ACTIONS}
 
 
 def facts_for(ticket, user):
-    """What the action list needs to know beyond the ticket row (three or four queries)."""
+    """What the action list needs to know beyond the ticket row (a few queries), so that the page
+    offers only what the workflow would accept now (it checks again when a form is posted)."""
     pending_return = ticket.return_requests.filter(status=RequestStatus.PENDING).select_related("suggested_unit").first()
     disputed = pending_return is not None and workflow.return_disputed(pending_return)
+    now = clock.now()
+    lead = access.current_lead(ticket)
+    close_due = None
+    if ticket.status == Status.REPLIED and ticket.reply_accepted_at is not None:
+        wait = settings.HOTLINE["SURVEY_CLOSE_WORKING_DAYS"]
+        close_due = WorkCalendar.load().working_days_after(workflow.survey_started(ticket), wait)
     return {
+        "now": now,
+        "lead": lead,
+        "may_extend": lead is not None and now <= lead.reply_by
+        and ticket.extension_count < settings.HOTLINE["MAX_EXTENSIONS"],
+        "may_return": lead is not None and now <= lead.return_by,
+        "may_close": close_due is not None and now >= close_due,
+        "has_phone": bool(getattr(getattr(user, "staff", None), "phone", None)),
         "pending_return": pending_return,
         "return_disputed": disputed,
         "may_decide_return": not disputed or access.is_supervisor(user),
@@ -213,3 +231,29 @@ def available(user, ticket, facts):
         and action.applies(ticket, facts)
         and access.can(user, action.permission, ticket)
     ]
+
+
+# --- Open311 (issue 5): an operator shows a ticket publicly with a summary, or withdraws it ---------
+# (confidential tickets and reports never: the workflow refuses them, and the page does not offer it)
+
+
+def _publish(ticket, user, form):
+    workflow.publish(ticket=ticket, by=user, summary=form.cleaned_data["summary"])
+    return _("已公开（Open311），公众只看到公开摘要。")
+
+
+def _unpublish(ticket, user, form):
+    workflow.unpublish(ticket=ticket, by=user)
+    return _("已取消公开。")
+
+
+ACTIONS += [
+    Action(
+        "publish", _("公开到 Open311 / 修改公开摘要"), forms.PublishForm, _publish, "publish",
+        applies=lambda t, facts: not t.hides_resident_from_units,
+    ),
+    Action(
+        "unpublish", _("取消公开"), forms.EmptyForm, _unpublish, "publish", applies=lambda t, facts: t.public,
+    ),
+]
+BY_NAME = {action.name: action for action in ACTIONS}

@@ -67,7 +67,21 @@ class IntakeForm(forms.Form):
     category = forms.ModelChoiceField(label=_("事项分类"), required=False, queryset=Category.objects.filter(is_active=True).select_related("parent__parent__parent"))
     priority = forms.ChoiceField(label=_("紧急程度"), choices=Priority.choices, initial=Priority.NORMAL)
     confidential = forms.BooleanField(label=_("群众要求保密"), required=False, help_text=_("举报件总是保密"))
+    reported_unit = forms.ModelChoiceField(
+        label=_("被举报单位"), required=False, queryset=Unit.objects.none(),
+        help_text=_("仅举报件：该单位不会收到，也看不到此件"),
+    )
     call = forms.ModelChoiceField(queryset=Call.objects.all(), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reported_unit"].queryset = active_units()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reported_unit") and cleaned.get("kind") != Kind.REPORT:
+            self.add_error("reported_unit", _("只有举报件可以指定被举报单位。"))
+        return cleaned
 
 
 class AnswerForm(TicketForm):
@@ -179,8 +193,11 @@ class ReplyForm(TicketForm):
         if self.ticket is not None and self.ticket.hides_resident_from_units:
             allowed = (ContactMethod.MASKED_CALL, ContactMethod.VIA_OPERATOR)
             self.fields["contact_method"].choices = [(v, label) for v, label in ContactMethod.choices if v in allowed]
+            lead = access.current_lead(self.ticket)
             self.fields["call"].queryset = Call.objects.filter(
-                ticket=self.ticket, direction=Call.Direction.BRIDGED, status="answered"
+                ticket=self.ticket, direction=Call.Direction.BRIDGED, status="answered",
+                # calls of an earlier round cannot confirm contact in this one (the workflow refuses them)
+                started_at__gte=lead.dispatched_at.replace(second=0, microsecond=0) if lead else clock.now(),
             ).order_by("-started_at")
             self.fields["call"].label_from_instance = lambda c: _("%(when)s 通话%(seconds)s秒") % {
                 "when": timezone.localtime(c.started_at).strftime("%m-%d %H:%M"), "seconds": c.duration_seconds or 0,
@@ -248,3 +265,16 @@ class TicketFilterForm(forms.Form):
         self.fields["queue"].choices = [("", "")] + [(key, key) for key in queues]
 
 
+# --- Open311 (issue 5): the operator's public summary of a ticket ------------------------------
+
+
+class PublishForm(TicketForm):
+    summary = forms.CharField(
+        label=_("公开摘要"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Open311 公开显示的内容：用自己的话概括诉求，不写群众姓名、电话、门牌号，不照抄群众原话。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.ticket is not None and self.ticket.public_summary:
+            self.fields["summary"].initial = self.ticket.public_summary

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from dashboards.supervision import pending_returns
-from hotline import access
+from hotline import access, roles
 from hotline.models import ExtensionRequest, Message, ReturnRequest, Ticket, TicketEvent
 from hotline.models.choices import OPEN_STATUSES, RequestStatus, Satisfaction, Status
 from hotline.phones import normalize_phone
@@ -22,15 +22,19 @@ def _survey_not_delivered():
     return Exists(
         Message.objects.filter(
             ticket=OuterRef("pk"), template="survey",
-            status__in=[Message.Status.CALLBACK, Message.Status.SKIPPED, Message.Status.FAILED, Message.Status.UNDELIVERED],
+            status__in=[
+                Message.Status.CALLBACK, Message.Status.CALLED,  # told by phone: the rating is still to be asked
+                Message.Status.SKIPPED, Message.Status.FAILED, Message.Status.UNDELIVERED,
+            ],
         )
     )
 
 
 def _unsatisfied_undecided():
-    """Rated 不满意 and closed, and nobody has reopened it or noted why not since."""
+    """Rated 不满意 and closed, and no operator has reopened it or noted why not since (a unit's note does not count)."""
     noted = TicketEvent.objects.filter(
-        ticket=OuterRef("pk"), action=TicketEvent.Action.NOTE, created_at__gte=OuterRef("satisfaction_at")
+        ticket=OuterRef("pk"), action=TicketEvent.Action.NOTE, created_at__gte=OuterRef("satisfaction_at"),
+        actor_unit__isnull=True, actor__groups__name__in=sorted(roles.HOTLINE_ROLES),
     )
     return Q(status=Status.CLOSED, satisfaction=Satisfaction.UNSATISFIED) & ~Exists(noted)
 

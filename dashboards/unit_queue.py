@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline import access
-from hotline.models import Assignment, ExtensionRequest, ReturnRequest, Ticket
+from hotline.models import Assignment, ExtensionRequest, ReturnRequest
 from hotline.models.choices import AssignmentRole, RequestStatus, Satisfaction, Status
 
 PAGE_SIZE = 20
@@ -199,12 +199,13 @@ def _percent(part, whole):
 
 
 def figures(unit, now):
-    """The unit's own figures for this month (本月统计): two aggregate queries.
+    """The unit's own figures for this month (本月统计): one aggregate query.
 
     Counted over the unit's lead assignments dispatched this month (a reopened ticket's new
     round counts again), except `overdue` (every lead ticket the unit holds now that is past
-    its deadline, whenever it was dispatched) and satisfaction (tickets rated this month where
-    the unit was the lead unit). Rates are None where nothing was counted.
+    its deadline, whenever it was dispatched) and satisfaction (rounds the unit led that were
+    rated this month). On-time rates count a passed deadline with nothing done as late.
+    Rates are None where nothing was counted.
     """
     start, end = month_bounds(now)
     this_month = Q(dispatched_at__gte=start, dispatched_at__lt=end)
@@ -212,33 +213,34 @@ def figures(unit, now):
         Q(ticket__status=Status.DISPATCHED, ticket__signed_at__isnull=True, ticket__sign_by__lte=now)
         | Q(ticket__status__in=WORKING_STATUSES, ticket__reply_by__lte=now)
     )
+    # a deadline passed with nothing done counts against the rate: not acting must not look better
+    sign_missed = Q(signed_at__isnull=True, returned_at__isnull=True, ended_at__isnull=True, sign_by__lte=now)
+    reply_missed = Q(replied_at__isnull=True, returned_at__isnull=True, ended_at__isnull=True, reply_by__lte=now)
+    rated_this_month = Q(rated_at__gte=start, rated_at__lt=end)
     got = (
         Assignment.objects.filter(unit=unit, role=AssignmentRole.LEAD)
-        .filter(this_month | overdue_now)
+        .filter(this_month | overdue_now | rated_this_month)
         .aggregate(
             received=Count("pk", filter=this_month),
             signed=Count("pk", filter=this_month & Q(signed_at__isnull=False)),
             signed_on_time=Count("pk", filter=this_month & Q(signed_at__isnull=False, signed_on_time=True)),
+            sign_missed=Count("pk", filter=this_month & sign_missed),
             replied=Count("pk", filter=this_month & Q(replied_at__isnull=False)),
             replied_on_time=Count("pk", filter=this_month & Q(replied_at__isnull=False, replied_on_time=True)),
+            reply_missed=Count("pk", filter=this_month & reply_missed),
             returned=Count("pk", filter=this_month & Q(returned_at__isnull=False)),
             overdue=Count("pk", filter=overdue_now),
             sign_hours=Avg("sign_hours", filter=this_month),
             reply_hours=Avg("reply_hours", filter=this_month),
+            # ratings are kept on the rated round, so a reopen after 不满意 does not erase one
+            rated=Count("pk", filter=rated_this_month),
+            satisfied=Count(
+                "pk", filter=rated_this_month & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
+            ),
         )
     )
-    ratings = (
-        Ticket.objects.countable()
-        .filter(lead_unit=unit, satisfaction_at__gte=start, satisfaction_at__lt=end)
-        .exclude(satisfaction="")
-        .aggregate(
-            rated=Count("pk"),
-            satisfied=Count("pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])),
-        )
-    )
-    got.update(ratings)
-    got["signed_on_time_rate"] = _percent(got["signed_on_time"], got["signed"])
-    got["replied_on_time_rate"] = _percent(got["replied_on_time"], got["replied"])
+    got["signed_on_time_rate"] = _percent(got["signed_on_time"], got["signed"] + got["sign_missed"])
+    got["replied_on_time_rate"] = _percent(got["replied_on_time"], got["replied"] + got["reply_missed"])
     got["satisfaction_rate"] = _percent(got["satisfied"], got["rated"])
     for key in ("sign_hours", "reply_hours"):
         if got[key] is not None:

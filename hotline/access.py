@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from hotline import roles
 from hotline.errors import NotAllowed
-from hotline.models import Assignment, Ticket
+from hotline.models import Assignment, Ticket, UpstreamSystem
 
 # Workflow actions and the roles that may take them. Unit actions also need the
 # user's unit to hold the ticket's current lead assignment (see can()).
@@ -31,6 +31,8 @@ HOTLINE_ACTIONS = {
     "escalate_return": {roles.OPERATOR},
     # issue 4: the landline callback list: the resident was told the update by phone
     "mark_called": {roles.OPERATOR, roles.SUPERVISOR},
+    # issue 5: show a ticket on Open311 with an operator-written summary, or withdraw it (workflow.publish/unpublish)
+    "publish": {roles.OPERATOR, roles.SUPERVISOR},
 }
 LEAD_UNIT_ACTIONS = {
     "sign": {roles.UNIT_LIAISON, roles.UNIT_HEAD},
@@ -42,6 +44,8 @@ LEAD_UNIT_ACTIONS = {
     # only on tickets that hide the resident: otherwise the unit simply calls the number it sees
     "masked_call": {roles.UNIT_LIAISON, roles.UNIT_HEAD, roles.UNIT_MEMBER},
 }
+# An upstream platform's login hands tickets over and reads their progress; the hotline does the rest.
+UPSTREAM_ACTIONS = {"receive", "note"}
 # What the system login does on behalf of residents (SMS), the sweep and tasks.
 SYSTEM_ACTIONS = {"receive", "record_satisfaction", "close", "supervise", "remind", "note"}
 
@@ -87,10 +91,27 @@ def is_unit_user(user):
     return bool(roles_of(user) & roles.UNIT_ROLES) and unit_of(user) is not None
 
 
+def upstream_system_of(user):
+    """The upstream 12345 platform whose API login this is (None for people)."""
+    if user is None or not user.is_authenticated:
+        return None
+    cached = getattr(user, "_hotline_upstream", False)
+    if cached is False:
+        cached = None
+        # platform logins have the operator role and nothing else (hotline.admin_upstream checks)
+        if roles_of(user) == {roles.OPERATOR} and not getattr(user, "is_superuser", False):
+            cached = UpstreamSystem.objects.filter(user=user).first()
+        user._hotline_upstream = cached
+    return cached
+
+
 def visible_tickets(user, queryset=None):
     """The tickets this user may see, as a queryset."""
     qs = Ticket.objects.all() if queryset is None else queryset
     if is_hotline_staff(user):
+        system = upstream_system_of(user)
+        if system is not None:
+            return qs.filter(source_system=system)  # a platform sees the tickets it handed over, nothing else
         return qs
     unit = unit_of(user)
     user_roles = roles_of(user)
@@ -130,6 +151,8 @@ def can(user, action, ticket=None):
         return False
     if is_system(user):
         return action in SYSTEM_ACTIONS
+    if upstream_system_of(user) is not None and action not in UPSTREAM_ACTIONS:
+        return False
     user_roles = roles_of(user)
     if getattr(user, "is_superuser", False):
         user_roles = user_roles | {roles.SUPERVISOR}

@@ -458,3 +458,7 @@ class CallAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("号码"), ordering="phone")
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
+
+
+# the integrations' admin pages live beside this module; importing them registers them
+from hotline import admin_open311, admin_upstream  # noqa: E402,F401

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,20 @@ class Verdict:
     @property
     def allowed(self):
         return self.wait_seconds == 0
+
+    @property
+    def message(self):
+        """What to tell the person (the login page and the API's token endpoint say the same)."""
+        if self.locked:
+            minutes = (self.wait_seconds + 59) // 60
+            return ngettext(
+                "登录失败次数过多，已暂时锁定，请%(minutes)d分钟后再试或联系管理员。",
+                "登录失败次数过多，已暂时锁定，请%(minutes)d分钟后再试或联系管理员。",
+                minutes,
+            ) % {"minutes": minutes}
+        return ngettext(
+            "尝试过于频繁，请%(seconds)d秒后再试。", "尝试过于频繁，请%(seconds)d秒后再试。", self.wait_seconds
+        ) % {"seconds": self.wait_seconds}
 
 
 def _conf():
@@ -39,7 +54,17 @@ def _keys(username, address):
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the
+    outermost trusted proxy saw (read from the right of X-Forwarded-For, which a client can forge
+    on the left)."""
+    if request is None:
+        return ""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def check(*, username, address, now=None):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from /static/ (api/docs/), no CDN
     "django_filters",
     "channels",
     "simple_history",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dashboards.middleware.HtmxLoginRedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -152,6 +154,9 @@ LOGIN_THROTTLE = {
     "LOCKOUT_FAILURES_PER_ADDRESS": 30,
     "LOCKOUT_SECONDS": env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60),
 }
+# How many proxies in front of the web servers append to X-Forwarded-For (0: clients connect directly).
+# Behind a proxy, leaving this 0 would make every client look like the proxy to the login throttle.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- I18N -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -179,14 +184,50 @@ MEDIA_URL = "media/"
 
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an anonymous request is answered 401 with `WWW-Authenticate: Token`
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # every error in one JSON shape: {"error": {"code", "message", "fields"}} (api/errors.py)
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonThrottle", "api.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="60/minute"),
+        "user": env("API_THROTTLE_USER", default="1200/minute"),
+    },
+    # the client's address behind proxies, as the login throttle reads it
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
+    # lists choose their own pagination (api/pagination.py): cursors for tickets and other growing lists
+    "DEFAULT_PAGINATION_CLASS": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "办实事热线 API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "办实事热线 API",
+    "VERSION": "0.1.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # input and output shapes are separate components (e.g. TicketRequest vs Ticket)
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_rest_api"],
+    # the description (auth, errors, pagination) comes from api/schema.py
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe"],
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "hotline.models.choices.Status",
+        "TicketKindEnum": "hotline.models.choices.Kind",
+        "ChannelEnum": "hotline.models.choices.Channel",
+        "IntakeChannelEnum": "api.inputs.API_CHANNELS",
+        "RequestStatusEnum": "hotline.models.choices.RequestStatus",
+        "EmergencyServiceEnum": "hotline.models.choices.EmergencyService",
+        "MessageStatusEnum": "hotline.models.messages.Message.Status",
+        "UnitKindEnum": "hotline.models.org.Unit.Kind",
+        "SlaMeasureEnum": "hotline.models.calendar.SlaPolicy.Measure",
+    },
+}
 
 # --- Hotline ------------------------------------------------------------------
 # outbound SMS gateway: console (development), locmem (tests), twilio (production)
@@ -228,6 +269,32 @@ HOTLINE = {
     "VOICE_STAFFED_FROM": env("HOTLINE_VOICE_STAFFED_FROM", default="08:00"),
     "VOICE_STAFFED_UNTIL": env("HOTLINE_VOICE_STAFFED_UNTIL", default="18:00"),
     "VOICE_MAX_RECORDING_SECONDS": env.int("HOTLINE_VOICE_MAX_RECORDING_SECONDS", default=120),
+    # upstream 12345 platforms' state webhooks (hotline.upstream): HTTP timeout, the sending lease
+    # (longer than the timeout), the first retry's wait (doubling up to the cap), and attempts
+    # before a row is marked failed (0: retried until the platform accepts it)
+    "WEBHOOK_TIMEOUT_SECONDS": env.float("HOTLINE_WEBHOOK_TIMEOUT_SECONDS", default=10.0),
+    "WEBHOOK_LEASE_SECONDS": env.int("HOTLINE_WEBHOOK_LEASE_SECONDS", default=60),
+    "WEBHOOK_BACKOFF_SECONDS": env.int("HOTLINE_WEBHOOK_BACKOFF_SECONDS", default=30),
+    "WEBHOOK_MAX_BACKOFF_SECONDS": env.int("HOTLINE_WEBHOOK_MAX_BACKOFF_SECONDS", default=3600),
+    "WEBHOOK_MAX_ATTEMPTS": env.int("HOTLINE_WEBHOOK_MAX_ATTEMPTS", default=0),
+}
+
+# Open311 GeoReport v2 at /open311/v2/ (api/open311/): one jurisdiction, public tickets only
+OPEN311 = {
+    # jurisdiction_id clients may send (optional for a single jurisdiction); any other one is 404
+    "JURISDICTION_ID": env("OPEN311_JURISDICTION_ID", default="hotline.example.cn"),
+    # discovery: who to ask, and how a client gets an api_key (keys are made in the admin)
+    "CONTACT": env("OPEN311_CONTACT", default=""),
+    "KEY_SERVICE": env("OPEN311_KEY_SERVICE", default=""),
+    # "production" or "test" in discovery
+    "ENDPOINT_TYPE": env("OPEN311_ENDPOINT_TYPE", default="production"),
+    # POST requests answers with the service_request_id ("realtime") or a token ("batch")
+    "RESPONSE_TYPE": env("OPEN311_RESPONSE_TYPE", default="realtime"),
+    "TOKEN_MAX_AGE_DAYS": env.int("OPEN311_TOKEN_MAX_AGE_DAYS", default=30),
+    # throttles (per client address, and per api_key for POST): "N/sec|min|hour|day"
+    "POST_RATE_PER_ADDRESS": env("OPEN311_POST_RATE_PER_ADDRESS", default="20/min"),
+    "POST_RATE_PER_KEY": env("OPEN311_POST_RATE_PER_KEY", default="600/hour"),
+    "GET_RATE_PER_ADDRESS": env("OPEN311_GET_RATE_PER_ADDRESS", default="300/min"),
 }
 
 LOGGING = {

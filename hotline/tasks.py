@@ -67,3 +67,54 @@ def sweep_deadlines():
     from hotline.sweep import sweep
 
     return sweep()
+
+
+# --- upstream 12345 platforms: state webhooks (hotline.upstream) ------------------------------
+
+
+@task()
+def deliver_webhook(*, delivery_id):
+    """Send one webhook row, then the rows of its ticket that waited behind it; a failed one is
+    retried when due (deferred where the backend can, otherwise by the scheduler's minutely job)."""
+    from hotline import upstream
+
+    status, _attempted = upstream.deliver_in_order(delivery_id=delivery_id)
+    if status == "pending":
+        _deliver_webhook_later(delivery_id)
+    return status
+
+
+def _deliver_webhook_later(delivery_id):
+    if not deliver_webhook.get_backend().supports_defer:
+        return
+    from django.utils import timezone
+
+    from hotline.models import WebhookDelivery
+
+    row = WebhookDelivery.objects.filter(pk=delivery_id, status="pending").values("next_attempt_at", "lease_until").first()
+    # only a failed attempt waits for a later time; a row waiting behind an earlier one is sent by that one's delivery
+    if row is None or row["lease_until"] is not None or row["next_attempt_at"] <= timezone.now():
+        return
+    try:
+        deliver_webhook.using(run_after=row["next_attempt_at"]).enqueue(delivery_id=delivery_id)
+    except Exception:
+        logger.exception("could not enqueue the retry of webhook %s", delivery_id)
+
+
+@task()
+def deliver_due_webhooks():
+    """Webhook rows whose retry is due and sends whose lease expired (each with the rows of its
+    ticket waiting behind it); returns how many were attempted."""
+    from hotline import upstream
+
+    attempted, started = 0, time.monotonic()
+    for delivery_id in upstream.due_delivery_ids():
+        if time.monotonic() - started > DUE_ROUND_SECONDS:
+            break
+        try:
+            attempted += upstream.deliver_in_order(delivery_id=delivery_id)[1]
+        except Exception:
+            # a bug, not a delivery failure: the row keeps its lease and comes back when it expires
+            logger.exception("webhook delivery %s failed", delivery_id)
+            attempted += 1
+    return attempted

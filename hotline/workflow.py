@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hotline import access, clock, events, messaging, roles
+from hotline import access, clock, events, messaging, roles, upstream
 from hotline.deadlines import WorkCalendar, deadlines_from, reply_remind_for
 from hotline.errors import InvalidInput, InvalidState, NotAllowed
 from hotline.models import (
@@ -106,6 +106,8 @@ class _Change:
 
     def publish(self, event_name):
         messaging.deliver_after_commit(self.message_ids)
+        # an upstream platform's ticket: the state webhook row, in this transaction (sent after commit)
+        upstream.queue_webhook(ticket=self.ticket, event=event_name)
         events.emit_after_commit(event=event_name, ticket=self.ticket)
 
 
@@ -202,8 +204,16 @@ def receive(
     reported_unit=None,
     acknowledge=True,
     call=None,
+    source_system=None,
+    external_id="",
+    upstream_reply_by=None,
 ):
-    """受理: create a ticket in `new` and send the resident the acknowledgement with its number."""
+    """受理: create a ticket in `new` and send the resident the acknowledgement with its number.
+
+    `source_system`, `external_id`, `upstream_reply_by`: a ticket handed over by an upstream
+    12345 platform (hotline.upstream.receive_from_upstream, which checks them): its id for the
+    ticket (unique per platform) and its deadline, kept at dispatch (hotline.upstream.keep_upstream_deadline).
+    """
     access.check(by, "receive")
     title = _require_text(title, "title", _("请填写标题。"))
     if kind not in Kind.values:
@@ -232,6 +242,9 @@ def receive(
             confidential=confidential or kind == Kind.REPORT,
             category=category,
             reported_unit=reported_unit,
+            source_system=source_system,
+            external_id=external_id,
+            upstream_reply_by=upstream_reply_by,
             created_by=by,
             created_at=clock.now(),
         )
@@ -318,6 +331,7 @@ def _create_round(ticket, by, *, lead_unit, co_units, now, change):
     _end_current_assignments(ticket, by, now)
     last_round = ticket.assignments.order_by("-round").values_list("round", flat=True).first() or 0
     deadlines = deadlines_from(now, kind=ticket.kind, priority=ticket.priority)
+    deadlines = upstream.keep_upstream_deadline(ticket, deadlines, now=now)  # the earlier of SLA and upstream
     rows = []
     for unit, role in [(lead_unit, Assignment.Role.LEAD)] + [(u, Assignment.Role.CO) for u in co_units]:
         assignment = Assignment(
@@ -660,6 +674,9 @@ def record_satisfaction(*, ticket, by, satisfaction, reason="", via="phone"):
         if awaiting_reply_rating:
             ticket.status, ticket.close_reason, ticket.closed_at = Status.CLOSED, CloseReason.RATED, now
             fields += ["status", "close_reason", "closed_at"]
+            lead = _lead(ticket)  # the round rated: its unit's figures keep the rating after a reopen
+            lead.satisfaction, lead.rated_at = satisfaction, now
+            _save(lead, by, "satisfaction", "rated_at")
         change = _Change(ticket, by)
         change.save_ticket(*fields)
         label = Satisfaction(satisfaction).label
@@ -898,9 +915,72 @@ def escalate_return(*, ticket, by, note):
     return request
 
 
+# --- Open311 (issue 5): an operator shows a ticket publicly, in their own words ------------
+
+PUBLIC_SUMMARY_MAX = 4000  # GeoReport v2 limits a request's description to 4,000 characters
+
+
+def _personal_data_in(ticket, summary):
+    """Does the summary carry the resident's name or phone, or any mobile number? (A guard, not a proof.)"""
+    import re
+
+    digits = re.sub(r"[\s\-()（）]", "", summary)
+    if re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", digits):
+        return True
+    resident = ticket.resident
+    if resident is None:
+        return False
+    national = resident.phone[3:] if resident.phone.startswith("+86") else resident.phone.lstrip("+")
+    if len(national) >= 7 and national in digits:
+        return True
+    return len(resident.name.strip()) >= 2 and resident.name.strip() in summary
+
+
+def publish(*, ticket, by, summary):
+    """公开: list the ticket on Open311 with `summary`, written by the operator for the public.
+
+    Open311 shows only this summary, never the resident's words; confidential tickets and
+    reports (举报) are never made public. Publishing again replaces the summary.
+    """
+    access.check(by, "publish", ticket)
+    summary = _require_text(summary, "summary", _("请填写公开摘要。"))
+    if len(summary) > PUBLIC_SUMMARY_MAX:
+        message = _("公开摘要不能超过%(count)d个字。") % {"count": PUBLIC_SUMMARY_MAX}
+        raise InvalidInput(message, field_errors={"summary": [message]})
+    with transaction.atomic():
+        ticket = _locked(ticket, by=by, action="publish")
+        if ticket.hides_resident_from_units:
+            raise InvalidState(_("保密工单和举报件不能公开。"))
+        if _personal_data_in(ticket, summary):
+            message = _("公开摘要不能包含群众的姓名或电话号码。")
+            raise InvalidInput(message, field_errors={"summary": [message]})
+        ticket.public, ticket.public_summary = True, summary
+        change = _Change(ticket, by)
+        change.save_ticket("public", "public_summary")
+        change.event(Action.PUBLISH, summary)
+        change.publish("published")
+    return ticket
+
+
+def unpublish(*, ticket, by):
+    """取消公开: the ticket leaves Open311 at once (its summary is kept for a later publish)."""
+    access.check(by, "publish", ticket)
+    with transaction.atomic():
+        ticket = _locked(ticket, by=by, action="publish")
+        if not ticket.public:
+            raise InvalidState(_("工单%(number)s未公开。") % {"number": ticket.number})
+        ticket.public = False
+        change = _Change(ticket, by)
+        change.save_ticket("public")
+        change.event(Action.UNPUBLISH)
+        change.publish("unpublished")
+    return ticket
+
+
 __all__ = [
     "add_note", "answer_directly", "append_message", "close", "decide_extension", "decide_return", "dispatch",
     "hand_over", "mark_invalid", "merge", "name_reported_unit", "receive", "record_satisfaction", "refer_emergency", "remind", "reopen",
     "reply", "request_extension", "request_return", "review", "sign", "supervise", "system_user",
     "escalate_return", "return_disputed", "returned_before",
+    "publish", "unpublish",
 ]

@@ -10,6 +10,9 @@ from hotline.messaging.gateways import LocmemGateway
 from hotline.models import Resident, StaffProfile, Unit, Village
 from hotline.models.choices import ContactMethod, Outcome
 
+# fixtures of the fake upstream 12345 platform (receiver, city, upstream_ticket)
+pytest_plugins = ["tests.fake_upstream"]
+
 TZ = ZoneInfo("Asia/Shanghai")
 
 

@@ -75,3 +75,20 @@ def test_the_admin_login_goes_through_the_same_throttled_page(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response.url == "/accounts/login/?next=/admin/"
+
+
+def test_behind_a_proxy_the_address_comes_from_x_forwarded_for(client, people, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(settings.LOGIN_THROTTLE["LOCKOUT_FAILURES_PER_ADDRESS"]):
+        client.post(
+            "/accounts/login/", {"username": f"nobody{i}", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",  # the left part is forgeable
+        )
+    # the proxy's other clients are not locked out, only the one address that failed
+    ok = client.post("/accounts/login/", {"username": "operator", "password": "pw-operator"},
+                     REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert ok.status_code == 302
+    client.logout()
+    locked = client.post("/accounts/login/", {"username": "operator", "password": "pw-operator"},
+                         REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert "已暂时锁定" in locked.content.decode()

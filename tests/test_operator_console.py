@@ -156,3 +156,28 @@ def test_the_ticket_list_filters(operator_client, make_ticket, village):
     assert response.status_code == 200 and "查询条件有误" in response.content.decode()
 
 
+
+
+def test_a_report_is_never_dispatched_at_intake_to_the_unit_it_is_about(operator_client, units, village):
+    report = {"kind": "report", "channel": "phone", "title": "镇干部吃拿卡要", "priority": "normal", "phone": "13800138000"}
+    # the township is the village's: suggested first, unless it is the reported unit
+    assert units["town"].name in operator_client.get(f"/tickets/suggest-units/?village={village.pk}").content.decode()
+    body = operator_client.get(f"/tickets/suggest-units/?village={village.pk}&reported_unit={units['town'].pk}").content.decode()
+    assert units["town"].name not in body
+    # dispatching a report at intake needs the reported unit named, and never to it
+    response = operator_client.post("/tickets/new/", {**report, "lead_unit": units["town"].pk})
+    assert response.status_code == 200 and "举报件派单前请填写被举报单位" in response.content.decode()
+    response = operator_client.post("/tickets/new/", {**report, "lead_unit": units["town"].pk, "reported_unit": units["town"].pk})
+    assert response.status_code == 200 and "举报件不能派给被举报单位" in response.content.decode()
+    assert not Ticket.objects.exists()
+    response = operator_client.post("/tickets/new/", {**report, "lead_unit": units["roads"].pk, "reported_unit": units["town"].pk})
+    ticket = Ticket.objects.get()
+    assert (ticket.reported_unit, ticket.lead_unit, ticket.confidential) == (units["town"], units["roads"], True)
+
+
+def test_only_a_report_names_a_reported_unit(operator_client, units):
+    response = operator_client.post("/tickets/new/", {
+        "kind": "help", "channel": "phone", "title": "路灯", "priority": "normal", "reported_unit": units["town"].pk,
+    })
+    assert response.status_code == 200 and "只有举报件可以指定被举报单位" in response.content.decode()
+    assert not Ticket.objects.exists()

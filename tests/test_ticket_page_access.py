@@ -101,3 +101,27 @@ def test_a_disputed_return_is_decided_by_the_supervisor_only(client, people, uni
     assert 'data-action="decide_return"' in _page(client, people["supervisor"], ticket).content.decode()
     client.force_login(people["operator"])
     assert ticket.number not in client.get("/console/queue/return_undisputed/").content.decode()
+
+
+def test_actions_the_workflow_would_refuse_now_are_not_offered(client, people, make_ticket, monday, time_machine):
+    ticket = make_ticket("in_progress")
+    body = _page(client, people["liaison"], ticket).content.decode()
+    assert 'data-action="request_return"' in body and 'data-action="request_extension"' in body
+    time_machine.shift(60 * 60 * 24 * 30)  # past the return window and the reply deadline
+    body = _page(client, people["liaison"], ticket).content.decode()
+    assert 'data-action="request_return"' not in body and 'data-action="request_extension"' not in body
+    assert 'data-action="reply"' in body  # late, but still to be done
+
+
+def test_close_as_unrated_is_offered_only_after_the_survey_wait(client, people, make_ticket, monday, time_machine):
+    ticket = make_ticket("accepted")
+    assert 'data-action="close"' not in _page(client, people["operator"], ticket).content.decode()
+    time_machine.shift(60 * 60 * 24 * 7)
+    assert 'data-action="close"' in _page(client, people["operator"], ticket).content.decode()
+
+
+def test_a_masked_call_is_offered_only_to_staff_with_a_phone_on_record(client, people, make_ticket):
+    ticket = make_ticket("in_progress", confidential=True)
+    workflow.hand_over(ticket=ticket, by=people["liaison"], to_user=people["member"])  # the member has no phone
+    assert 'data-action="masked_call"' in _page(client, people["liaison"], ticket).content.decode()
+    assert 'data-action="masked_call"' not in _page(client, people["member"], ticket).content.decode()

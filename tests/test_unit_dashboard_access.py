@@ -26,12 +26,6 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, path):
 
 
 @pytest.mark.django_db
-def test_an_htmx_refresh_after_logout_reloads_the_whole_page_at_the_login(client):
-    response = client.get("/unit/queue/", headers={"HX-Request": "true"})
-    assert response["HX-Redirect"] == "/accounts/login/?next=/unit/"
-
-
-@pytest.mark.django_db
 @pytest.mark.parametrize("name", ["operator", "supervisor", "editor"])
 def test_it_refuses_users_without_a_unit_role(client, people, name):
     client.force_login(people[name])

@@ -70,7 +70,8 @@ def test_the_figures_count_this_months_lead_assignments(client, people, units, t
         "rated": 3,  # t1, t6 and February's ticket, all rated in March
         "satisfied": 2,  # 满意 + 基本满意
     }
-    assert got["signed_on_time_rate"] == Decimal("66.7")
+    assert got["sign_missed"] == 1  # t3: its sign-by passed unsigned, so it counts as late
+    assert got["signed_on_time_rate"] == Decimal("50.0")  # 2 / (3 signed + 1 missed)
     assert got["replied_on_time_rate"] == Decimal("100.0")
     assert got["sign_hours"] == Decimal("5.2")  # (0.5 + 1 + 14) / 3
     assert got["reply_hours"] == Decimal("3.5")  # (3 + 4) / 2
@@ -79,14 +80,20 @@ def test_the_figures_count_this_months_lead_assignments(client, people, units, t
     client.force_login(people["head"])
     html = client.get("/unit/").content.decode()
     assert "本月统计（2026-03）" in html
-    assert "<b>66.7%</b>及时签收率" in html
-    assert 'title="本月派单中签收期限内签收的件数 ÷ 已签收件数"' in html
+    assert "<b>50.0%</b>及时签收率" in html
+    assert 'title="本月派单中签收期限内签收的件数 ÷（已签收件数 + 已过签收期限仍未签收的件数）"' in html
 
-    # the water bureau signed nothing and nobody rated it: its rates are a dash, not 0%
+    # 不满意 is what gets reopened: the reopen must not erase the rating from the unit's figures
+    workflow.reopen(ticket=t6, by=op, reason="群众不满意，重办")
+    again = unit_queue.figures(units["roads"], at(2026, 3, 4, 11, 0))
+    assert (again["rated"], again["satisfied"]) == (3, 2)
+
+    # the water bureau let its one ticket's sign-by pass (0%, not a dash); nothing was due to reply
+    # and nobody rated it: those are a dash, not 0%
     client.force_login(people["other_liaison"])
     html = client.get("/unit/").content.decode()
     assert "<b>1</b>收到工单" in html
-    assert "<b>—</b>及时签收率" in html
+    assert "<b>0.0%</b>及时签收率" in html
     assert "<b>—</b>按时答复率" in html
     assert "<b>—</b>满意率" in html
     assert "<b>—</b>平均签收用时" in html

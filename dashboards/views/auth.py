@@ -7,7 +7,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
-from django.utils.translation import ngettext
 
 from hotline import access, login_throttle, roles
 
@@ -18,19 +17,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         address = login_throttle.client_address(self.request)
         verdict = login_throttle.check(username=username, address=address)
         if not verdict.allowed:
-            if verdict.locked:
-                message = ngettext(
-                    "登录失败次数过多，已暂时锁定，请%(minutes)d分钟后再试或联系管理员。",
-                    "登录失败次数过多，已暂时锁定，请%(minutes)d分钟后再试或联系管理员。",
-                    (verdict.wait_seconds + 59) // 60,
-                ) % {"minutes": (verdict.wait_seconds + 59) // 60}
-            else:
-                message = ngettext(
-                    "尝试过于频繁，请%(seconds)d秒后再试。",
-                    "尝试过于频繁，请%(seconds)d秒后再试。",
-                    verdict.wait_seconds,
-                ) % {"seconds": verdict.wait_seconds}
-            raise forms.ValidationError(message, code="throttled")
+            raise forms.ValidationError(verdict.message, code="throttled")
         try:
             cleaned = super().clean()
         except forms.ValidationError:

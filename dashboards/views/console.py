@@ -17,11 +17,12 @@ from dashboards.timing import WorkingClock, current_deadline
 from hotline import access, roles, workflow
 from hotline.errors import WorkflowError
 from hotline.models import Call, Category, Resident, Ticket, Unit, Village
-from hotline.models.choices import OPEN_STATUSES, Priority
+from hotline.models.choices import OPEN_STATUSES, Kind, Priority
 from hotline.phones import normalize_phone
 from hotline.suggestions import suggest_units
 
 QUEUE_PAGE_SIZE = 10
+QUEUE_WAITS_SINCE = {"review": "replied_at", "rating": "reply_accepted_at", "unsatisfied": "satisfaction_at", "returned": "updated_at"}
 # The console's queues, in the order they appear (ticket_filters.queue_filter has the rules).
 CONSOLE_QUEUES = {
     "new": gettext_lazy("待受理"),
@@ -41,10 +42,10 @@ def _require_operator(user):
 def _queue_page(request, name):
     clock = WorkingClock()
     qs = queue_filter(name, clock.now)(access.visible_tickets(request.user, Ticket.objects.all()))
-    # urgent first; the oldest waiting first (they have waited longest)
+    # urgent first; then whoever has waited longest, counted from when the ticket joined this queue
     qs = qs.select_related("resident", "lead_unit", "village").annotate(
         urgent=Case(When(priority=Priority.URGENT, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("urgent", "created_at", "pk")
+    ).order_by("urgent", QUEUE_WAITS_SINCE.get(name, "created_at"), "pk")
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, clock.due(current_deadline(t)), True) for t in page.object_list]
     return {"name": name, "label": CONSOLE_QUEUES[name], "page": page, "rows": rows}
@@ -113,10 +114,11 @@ def suggest_units_fragment(request):
     _require_operator(request.user)
     village = Village.objects.select_related("township").filter(pk=_int(request.GET.get("village"))).first()
     category = Category.objects.filter(pk=_int(request.GET.get("category"))).first()
+    reported = Unit.objects.filter(pk=_int(request.GET.get("reported_unit"))).first()
     text = " ".join(filter(None, [request.GET.get("title", ""), request.GET.get("description", "")]))[:2000]
     return render(
         request, "dashboards/_suggested_units.html",
-        {"suggestions": suggest_units(text=text, village=village, category=category)},
+        {"suggestions": suggest_units(text=text, village=village, category=category, exclude=[reported])},
     )
 
 
@@ -134,6 +136,13 @@ def ticket_new(request):
     call = Call.objects.select_related("resident").filter(pk=_int(request.GET.get("call") or request.POST.get("call"))).first()
     if request.method == "POST":
         form = IntakeForm(request.POST)
+        lead = Unit.objects.filter(pk=_int(request.POST.get("lead_unit")), is_active=True).first()
+        if form.is_valid() and lead is not None and form.cleaned_data["kind"] == Kind.REPORT:
+            # a report must never reach the unit it is about: dispatch at intake only once that unit is named
+            if form.cleaned_data["reported_unit"] is None:
+                form.add_error("reported_unit", _("举报件派单前请填写被举报单位；不涉及具体单位的，请先受理，再在工单页派单。"))
+            elif form.cleaned_data["reported_unit"] == lead:
+                form.add_error("reported_unit", _("举报件不能派给被举报单位。"))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -142,12 +151,12 @@ def ticket_new(request):
                     description=data["description"], phone=data["phone"] or None, resident_name=data["resident_name"],
                     village=data["village"], place=data["place"], priority=data["priority"],
                     confidential=data["confidential"], category=data["category"], call=data["call"],
+                    reported_unit=data["reported_unit"],
                 )
             except WorkflowError as exc:
                 add_workflow_error(form, exc)
             else:
                 messages.success(request, _("已受理，工单号%(number)s。") % {"number": ticket.number})
-                lead = Unit.objects.filter(pk=_int(request.POST.get("lead_unit")), is_active=True).first()
                 if lead is not None:
                     try:
                         workflow.dispatch(ticket=ticket, by=request.user, lead_unit=lead)

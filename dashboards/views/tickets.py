@@ -137,7 +137,9 @@ def _page_context(request, ticket, *, failed=None):
 
 @login_required
 def ticket_detail(request, number):
-    ticket = visible_ticket_or_404(request.user, number, related=("lead_unit", "reported_unit", "merged_into"))
+    ticket = visible_ticket_or_404(
+        request.user, number, related=("lead_unit", "reported_unit", "merged_into", "source_system")
+    )
     return render(request, "dashboards/ticket.html", _page_context(request, ticket))
 
 

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
-from django_htmx.http import HttpResponseClientRedirect
 
 from dashboards import unit_queue
 from dashboards.timing import WorkingClock
@@ -20,13 +19,11 @@ from hotline.models.choices import AssignmentRole, Status
 
 
 def unit_user_required(view):
-    """Anonymous: to the login page (an htmx refresh redirects the whole page). No unit role: 403."""
+    """Anonymous: to the login page (dashboards.middleware sends an htmx refresh's whole page there). No unit role: 403."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            if getattr(request, "htmx", False):
-                return HttpResponseClientRedirect(f"{reverse('login')}?next={reverse('unit')}")
             return redirect_to_login(request.get_full_path())
         if not access.is_unit_user(request.user):
             raise PermissionDenied

@@ -59,7 +59,7 @@ def start_masked_call(*, ticket, by):
     access.check(by, "masked_call", ticket)
     phone = _staff_phone(by)
     if not phone:
-        message = _("请先在个人资料中填写您的手机号，热线将先拨打该号码。")
+        message = _("您的账号没有登记手机号：请管理员在您的账号资料中登记，热线将先拨打该号码。")
         raise InvalidInput(message, field_errors={"phone": [message]})
     with transaction.atomic():
         locked = Ticket.objects.select_for_update(of=("self",)).select_related("resident").get(pk=ticket.pk)

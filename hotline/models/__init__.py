@@ -1,5 +1,6 @@
 from hotline.models.calendar import CalendarDay, CalendarYear, SlaPolicy, WorkPeriod
 from hotline.models.intake import PromotionRequest
+from hotline.models.integrations import Open311Key, UpstreamSystem, WebhookDelivery
 from hotline.models.messages import Call, Message, SmsTemplate
 from hotline.models.org import StaffProfile, Unit, Village
 from hotline.models.people import Resident
@@ -21,6 +22,7 @@ __all__ = [
     "Category",
     "ExtensionRequest",
     "Message",
+    "Open311Key",
     "PromotionRequest",
     "Reply",
     "Resident",
@@ -31,6 +33,8 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "Unit",
+    "UpstreamSystem",
     "Village",
+    "WebhookDelivery",
     "WorkPeriod",
 ]

@@ -23,6 +23,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("网站")
     WALK_IN = "walk_in", _("来访")
     OPEN311 = "open311", _("Open311")
+    UPSTREAM = "upstream", _("上级平台转办")
     PLEDGE_FEEDBACK = "pledge_feedback", _("承诺事项反馈")
 
 

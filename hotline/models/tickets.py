@@ -155,6 +155,16 @@ class Ticket(models.Model):
         verbose_name=_("受理人"), editable=False,
     )
     created_at = models.DateTimeField(_("受理时间"), default=timezone.now, editable=False)
+    # Open311: only tickets an operator made public are listed, with the operator's summary
+    public = models.BooleanField(_("公开"), default=False, editable=False)
+    public_summary = models.TextField(_("公开摘要"), blank=True, editable=False)
+    # handed over by an upstream 12345 platform: its id for the ticket, and its deadline
+    source_system = models.ForeignKey(
+        "hotline.UpstreamSystem", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        verbose_name=_("上级平台"), editable=False,
+    )
+    external_id = models.CharField(_("上级平台工单号"), max_length=100, blank=True, editable=False)
+    upstream_reply_by = models.DateTimeField(_("上级平台办结期限"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -171,6 +181,16 @@ class Ticket(models.Model):
             models.Index(fields=["lead_unit", "status", "reply_by"], name="ticket_unit_status_due"),
             # caller history screen-pop and SMS appending: a resident's tickets
             models.Index(fields=["resident", "-created_at"], name="ticket_resident_created"),
+            # Open311 GET requests: public tickets, newest first
+            models.Index(fields=["-created_at"], condition=Q(public=True), name="ticket_public_created"),
+            # the API's updated_after/updated_before filter
+            models.Index(fields=["updated_at"], name="ticket_updated"),
+        ]
+        constraints = [
+            # an upstream platform's ticket is taken once, whatever the retries
+            models.UniqueConstraint(
+                fields=["source_system", "external_id"], condition=~Q(external_id=""), name="ticket_unique_external_id"
+            ),
         ]
 
     def __str__(self):
@@ -248,6 +268,9 @@ class Assignment(models.Model):
     reply_hours = models.DecimalField(_("答复用时（工作小时）"), max_digits=8, decimal_places=2, null=True, blank=True)
     signed_on_time = models.BooleanField(_("按时签收"), null=True, blank=True)
     replied_on_time = models.BooleanField(_("按时答复"), null=True, blank=True)
+    # the resident's rating of this round's reply: kept here because a reopen clears the ticket's own
+    satisfaction = models.CharField(_("群众评价"), max_length=12, choices=Satisfaction.choices, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     # the sweep's claims: each reminder and escalation happens once
     sign_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     reply_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -311,6 +334,9 @@ class TicketEvent(models.Model):
         MERGE = "merge", _("合并重复件")
         NOTE = "note", _("备注")
         RESIDENT_CALLED = "resident_called", _("已电话告知群众")
+        # Open311 (issue 5): an operator shows the ticket publicly with a summary, or withdraws it
+        PUBLISH = "publish", _("公开")
+        UNPUBLISH = "unpublish", _("取消公开")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("工单"))
     action = models.CharField(_("动作"), max_length=30, choices=Action.choices)

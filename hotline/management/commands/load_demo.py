@@ -75,6 +75,7 @@ from hotline.models import (
 )
 from hotline.models.choices import (
     Channel,
+    CloseReason,
     ContactMethod,
     Kind,
     Outcome,
@@ -1455,6 +1456,20 @@ def mark_messages_sent(*, after_id):
     )
 
 
+def publish_some(world, ticket_ids, *, count=20):
+    """Some answered tickets made public for Open311, each with an operator's summary, as operators would."""
+    answered = (
+        Ticket.objects.filter(pk__in=ticket_ids, status=Status.CLOSED, close_reason=CloseReason.RATED, confidential=False)
+        .exclude(kind=Kind.REPORT)
+        .select_related("category", "lead_unit")
+        .order_by("closed_at")
+    )
+    for ticket in list(answered)[-count:]:
+        summary = f"{ticket.category.name if ticket.category else ticket.get_kind_display()}：{ticket.title}（{ticket.lead_unit}办理）"
+        with clock.at(ticket.closed_at + dt.timedelta(minutes=30)):
+            workflow.publish(ticket=ticket, by=world.users["operator"], summary=summary)
+
+
 def backdate(ticket_ids):
     """Tickets' `updated_at` and residents' `created_at` follow the stories, not the load time."""
     last_event = TicketEvent.objects.filter(ticket=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
@@ -1510,6 +1525,7 @@ class Command(BaseCommand):
         last_message = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         world = build_world(seed=seed, units=units, categories=categories)
         made = load_tickets(world, count=count)
+        publish_some(world, made)
         mark_messages_sent(after_id=last_message)
         backdate(made)
         return made

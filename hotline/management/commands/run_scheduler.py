@@ -1,8 +1,9 @@
 """Enqueue the periodic jobs (django-tasks-db has no scheduler of its own).
 
 Every minute: the deadline sweep and SMS retries that are due (including sends
-whose lease expired). Nightly: pruning of finished task results. Every job is
-safe if two schedulers run at once, so a second copy does no harm.
+whose lease expired), and, while any rows are pending, upstream platforms' webhook
+retries. Nightly: pruning of finished task results. Every job is safe if two
+schedulers run at once, so a second copy does no harm.
 
 A send whose lease expired has an unknown outcome (its worker died, maybe after the
 provider took the message): `messaging.deliver` asks the provider whether it already
@@ -19,11 +20,13 @@ from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from hotline import tasks
+from hotline import tasks, upstream
 
 logger = logging.getLogger(__name__)
 
 MINUTELY = (tasks.sweep_deadlines, tasks.deliver_due_messages)
+# enqueued only while there is something to do: upstream platforms' webhook retries and expired leases
+MINUTELY_WHEN = ((tasks.deliver_due_webhooks, upstream.has_pending_deliveries),)
 
 
 class Command(BaseCommand):
@@ -49,7 +52,8 @@ class Command(BaseCommand):
         last_nightly = None
         while self.running:
             started = time.monotonic()
-            for job in MINUTELY:
+            due = [job for job, wanted in MINUTELY_WHEN if _wanted(wanted)]
+            for job in (*MINUTELY, *due):
                 if _still_waiting(job):
                     continue  # no worker has taken the last one yet: one in the queue is enough
                 try:
@@ -71,6 +75,14 @@ class Command(BaseCommand):
 
     def _stop(self, *args):
         self.running = False
+
+
+def _wanted(check):
+    try:
+        return check()
+    except Exception:
+        logger.exception("could not check for pending work")
+        return True
 
 
 def _still_waiting(job):

@@ -1,0 +1,24 @@
+"""Open311 GeoReport v2 at /open311/v2/ (../shared/open311/): public tickets only, never personal data.
+
+Each resource in both formats by its suffix: discovery, services, services/{code},
+requests (GET and POST), requests/{id}, tokens/{token}.
+"""
+
+from django.urls import path, re_path
+
+from api.open311 import views
+
+app_name = "open311"
+
+FMT = r"\.(?P<fmt>json|xml)$"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    re_path(r"^discovery" + FMT, views.discovery, name="discovery"),
+    re_path(r"^services" + FMT, views.service_list, name="services"),
+    re_path(r"^services/(?P<code>[^/]+?)" + FMT, views.service_definition, name="service"),
+    re_path(r"^requests" + FMT, views.request_list, name="requests"),
+    re_path(r"^requests/(?P<number>[^/]+?)" + FMT, views.request_detail, name="request"),
+    re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, views.token_detail, name="token"),
+    re_path(r"^(?P<path>.*)$", views.not_found),
+]
