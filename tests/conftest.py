@@ -90,40 +90,45 @@ def resident(db):
     return Resident.objects.create(phone="+8613800138000", name="张三")
 
 
+def advance_ticket(ticket, state, *, people, lead_unit):
+    """Move a new ticket through the real workflow up to `state` (dispatched … closed)."""
+    op, liaison = people["operator"], people["liaison"]
+    if state == "new":
+        return ticket
+    ticket = workflow.dispatch(ticket=ticket, by=op, lead_unit=lead_unit)
+    if state == "dispatched":
+        return ticket
+    ticket = workflow.sign(ticket=ticket, by=liaison)
+    if state == "in_progress":
+        return ticket
+    workflow.reply(
+        ticket=ticket, by=liaison, text="已修复路灯", outcome=Outcome.RESOLVED,
+        contact_method=ContactMethod.VIA_OPERATOR if ticket.hides_resident_from_units else ContactMethod.PHONE,
+        contacted_at=ticket.signed_at,
+    )
+    ticket.refresh_from_db()
+    if state == "replied":
+        return ticket
+    workflow.review(ticket=ticket, by=op, accept=True)
+    ticket.refresh_from_db()
+    if state == "accepted":
+        return ticket
+    workflow.record_satisfaction(ticket=ticket, by=op, satisfaction="satisfied")
+    ticket.refresh_from_db()
+    assert state == "closed", state
+    return ticket
+
+
 @pytest.fixture
 def make_ticket(people, units, resident):
     """Build a ticket through the real workflow up to `state`."""
 
     def build(state="new", *, kind="help", priority="normal", confidential=False, reported_unit=None, lead="roads"):
-        op, liaison = people["operator"], people["liaison"]
         ticket = workflow.receive(
-            by=op, kind=kind, channel="phone", title="路灯不亮", description="石门村口路灯坏了三天",
+            by=people["operator"], kind=kind, channel="phone", title="路灯不亮", description="石门村口路灯坏了三天",
             resident=resident, priority=priority, confidential=confidential, reported_unit=reported_unit,
         )
-        if state == "new":
-            return ticket
-        ticket = workflow.dispatch(ticket=ticket, by=op, lead_unit=units[lead])
-        if state == "dispatched":
-            return ticket
-        ticket = workflow.sign(ticket=ticket, by=liaison)
-        if state == "in_progress":
-            return ticket
-        workflow.reply(
-            ticket=ticket, by=liaison, text="已修复路灯", outcome=Outcome.RESOLVED,
-            contact_method=ContactMethod.VIA_OPERATOR if ticket.hides_resident_from_units else ContactMethod.PHONE,
-            contacted_at=ticket.signed_at,
-        )
-        ticket.refresh_from_db()
-        if state == "replied":
-            return ticket
-        workflow.review(ticket=ticket, by=op, accept=True)
-        ticket.refresh_from_db()
-        if state == "accepted":
-            return ticket
-        workflow.record_satisfaction(ticket=ticket, by=op, satisfaction="satisfied")
-        ticket.refresh_from_db()
-        assert state == "closed", state
-        return ticket
+        return advance_ticket(ticket, state, people=people, lead_unit=units[lead])
 
     return build
 

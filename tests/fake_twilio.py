@@ -30,8 +30,10 @@ import threading
 import time
 import uuid
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from tests.helpers import LoopbackServer
 
 ERROR_MESSAGES = {
     20003: "Authenticate",
@@ -63,7 +65,7 @@ def _rfc2822(moment):
     return format_datetime(moment.astimezone(dt.timezone.utc), usegmt=False).replace("-0000", "+0000")
 
 
-class FakeTwilio:
+class FakeTwilio(LoopbackServer):
     def __init__(self, account_sid, auth_token):
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -85,20 +87,7 @@ class FakeTwilio:
         class Handler(_Handler):
             server_fake = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
+        return self._serve(Handler)
 
     @property
     def base_url(self):

@@ -19,16 +19,17 @@ The pytest fixtures below (`receiver`, `city`, `upstream_ticket`) reach every te
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from hotline.upstream import verify_signature
+from tests.helpers import LoopbackServer
 
 SECRET = "test-secret-of-the-city-12345-platform"
 
 
-class FakeUpstream:
+class FakeUpstream(LoopbackServer):
     def __init__(self, secret, *, max_age=300):
         self.secret = secret
         self.max_age = max_age
@@ -47,21 +48,7 @@ class FakeUpstream:
         class Handler(_Handler):
             receiver = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
-        self._address = self._server.server_address[:2]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
+        return self._serve(Handler)
 
     @property
     def url(self):
@@ -185,8 +172,8 @@ def city(people, receiver):
 def upstream_ticket(city, people, units):
     """`upstream_ticket(state="new", external_id="SZ-1", **receive_kwargs)`: taken from the city platform,
     then moved through the real workflow to `state` (as make_ticket does)."""
-    from hotline import upstream, workflow
-    from hotline.models.choices import ContactMethod, Outcome
+    from hotline import upstream
+    from tests.conftest import advance_ticket
 
     counter = [0]
 
@@ -197,29 +184,6 @@ def upstream_ticket(city, people, units):
         ticket, _created = upstream.receive_from_upstream(
             by=(system or city).user, external_id=external_id or f"SZ-{counter[0]}", **kwargs
         )
-        op, liaison = people["operator"], people["liaison"]
-        if state == "new":
-            return ticket
-        ticket = workflow.dispatch(ticket=ticket, by=op, lead_unit=units["roads"])
-        if state == "dispatched":
-            return ticket
-        ticket = workflow.sign(ticket=ticket, by=liaison)
-        if state == "in_progress":
-            return ticket
-        workflow.reply(
-            ticket=ticket, by=liaison, text="已修复路灯", outcome=Outcome.RESOLVED,
-            contact_method=ContactMethod.PHONE, contacted_at=ticket.signed_at,
-        )
-        ticket.refresh_from_db()
-        if state == "replied":
-            return ticket
-        workflow.review(ticket=ticket, by=op, accept=True)
-        ticket.refresh_from_db()
-        if state == "accepted":
-            return ticket
-        workflow.record_satisfaction(ticket=ticket, by=op, satisfaction="satisfied")
-        ticket.refresh_from_db()
-        assert state == "closed", state
-        return ticket
+        return advance_ticket(ticket, state, people=people, lead_unit=units["roads"])
 
     return build

@@ -2,6 +2,7 @@
 
 import asyncio
 import threading
+from http.server import ThreadingHTTPServer
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -55,3 +56,27 @@ def drain(layer, channel, *, quiet=0.3):
                 return got
 
     return async_to_sync(receive_all)()
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 for a fake of an outside service (Twilio, an upstream platform).
+
+    Subclasses set `_stopping`/`_server` in __init__ and call `self._serve(handler_class)` from start().
+    """
+
+    def _serve(self, handler_class):
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._address = self._server.server_address[:2]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
