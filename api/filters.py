@@ -1,5 +1,5 @@
 """The ticket list's filters (django-filter), on top of access.visible_tickets; the rules
-(overdue, queues, text search) are the dashboards' own (dashboards.ticket_filters).
+(overdue, queues, text search) are the dashboards' too (hotline.queues).
 
 `resident_phone` is for hotline staff only, as phone search is on the ticket page:
 units may not look residents up. For anyone else the filter is refused with 400
@@ -15,11 +15,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from dashboards.ticket_filters import QUEUE_NAMES, overdue_q, queue_filter, search
 from hotline import access
 from hotline.models import Ticket
 from hotline.models.choices import Channel, Kind, Status
 from hotline.phones import normalize_phone
+from hotline.queues import QUEUE_NAMES, overdue_q, queue_filter, search
 
 _BIGINT_MAX = 2**63 - 1
 

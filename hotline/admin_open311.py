@@ -10,8 +10,7 @@ import hashlib
 import secrets
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
-from django.template import RequestContext, Template
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,17 +19,6 @@ from hotline.models import Open311Key
 
 PREFIX_LENGTH = 8
 
-_SHOW_ONCE = Template(
-    """{% extends "admin/base_site.html" %}{% load i18n %}
-{% block content %}
-<div id="content-main" class="open311-key-once">
-  <p>{% blocktranslate %}已为客户端“{{ name }}”生成 Open311 api_key。请现在复制并交给对方：此密钥只显示这一次，系统只保存它的校验值，无法再次查看。{% endblocktranslate %}</p>
-  <p><code id="open311-key" style="font-size:1.3em;user-select:all">{{ key }}</code></p>
-  <p>{% translate "丢失后只能停用此密钥并重新生成。" %}</p>
-  <p><a class="button" href="{{ changelist_url }}">{% translate "返回密钥列表" %}</a></p>
-</div>
-{% endblock %}"""
-)
 
 
 def new_key():
@@ -72,7 +60,7 @@ class Open311KeyAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:hotline_open311key_changelist", current_app=self.admin_site.name),
             "opts": self.model._meta,
         }
-        response = HttpResponse(_SHOW_ONCE.render(RequestContext(request, context)))
+        response = render(request, "admin/hotline/open311key_show_once.html", context)
         response["Cache-Control"] = "no-store"  # the key must not linger in a cache
         return response
 

@@ -18,8 +18,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.template import engines
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -83,15 +82,6 @@ class UpstreamSystemForm(forms.ModelForm):
         return data
 
 
-_SECRET_PAGE = engines["django"].from_string(
-    """{% extends "admin/base_site.html" %}{% load i18n %}
-{% block content %}<div id="content-main">
-<p>{% blocktranslate with name=platform.name %}“{{ name }}”的签名密钥如下。请现在复制并安全地交给该平台：它只显示这一次，以后只能重新生成。{% endblocktranslate %}</p>
-<p><code id="upstream-secret" style="font-size:1.2em;user-select:all">{{ secret }}</code></p>
-<p>{% translate "平台收到回传后，用此密钥对原始请求体计算 HMAC-SHA256，与请求头 X-Hotline-Signature（sha256=十六进制）比对。" %}</p>
-<p><a class="button" href="{{ continue_url }}">{% translate "已保存密钥，继续" %}</a></p>
-</div>{% endblock %}"""
-)
 
 
 @admin.register(UpstreamSystem)
@@ -151,7 +141,7 @@ class UpstreamSystemAdmin(_SupervisorsManage, SimpleHistoryAdmin):
             **self.admin_site.each_context(request), "title": _("签名密钥"), "platform": obj,
             "secret": request._upstream_new_secret, "continue_url": continue_url, "opts": self.opts,
         }
-        response = HttpResponse(_SECRET_PAGE.render(context, request))
+        response = render(request, "admin/hotline/upstreamsystem_secret_once.html", context)
         response["Cache-Control"] = "no-store"
         return response
 

@@ -3,8 +3,7 @@ or the supervisor has told them by phone; marking one done records who and when.
 
 import pytest
 
-from dashboards import supervision
-from hotline import messaging, workflow
+from hotline import messaging, supervision, workflow
 from hotline.errors import InvalidState, NotAllowed
 from hotline.models import Message, Resident, TicketEvent
 from tests.helpers import drain, listen

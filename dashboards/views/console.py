@@ -12,18 +12,18 @@ from django.utils.translation import gettext_lazy
 
 from dashboards.forms import IntakeForm, add_workflow_error
 from dashboards.views import supervisor
-from dashboards.ticket_filters import queue_filter
 from dashboards.timing import WorkingClock, current_deadline
 from hotline import access, roles, workflow
 from hotline.errors import WorkflowError
 from hotline.models import Call, Category, Resident, Ticket, Unit, Village
 from hotline.models.choices import OPEN_STATUSES, Kind, Priority
 from hotline.phones import normalize_phone
+from hotline.queues import queue_filter
 from hotline.suggestions import suggest_units
 
 QUEUE_PAGE_SIZE = 10
 QUEUE_WAITS_SINCE = {"review": "replied_at", "rating": "reply_accepted_at", "unsatisfied": "satisfaction_at", "returned": "updated_at"}
-# The console's queues, in the order they appear (ticket_filters.queue_filter has the rules).
+# The console's queues, in the order they appear (hotline.queues.queue_filter has the rules).
 CONSOLE_QUEUES = {
     "new": gettext_lazy("待受理"),
     "returned": gettext_lazy("退回待重派"),

@@ -1,7 +1,7 @@
 """The supervisor's dashboard (督办台): six panels, each an htmx fragment that refreshes itself.
 
 Supervisors (and superusers) only. Each panel is a paginated query from
-dashboards.supervision and costs a fixed number of queries whatever its size.
+hotline.supervision and costs a fixed number of queries whatever its size.
 Decisions post to the ticket page's one-click actions (`ticket_action`, with
 `next` back here); the callback list's "已电话告知" posts to its own panel.
 """
@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboards import supervision
 from dashboards.timing import WorkingClock, current_deadline
-from hotline import access, messaging, roles
+from hotline import access, messaging, roles, supervision
 from hotline.errors import InvalidState, NotAllowed
 from hotline.models import Message
 from hotline.phones import mask_phone

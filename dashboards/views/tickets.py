@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from dashboards import actions
 from dashboards.forms import TicketFilterForm, add_workflow_error
-from dashboards.ticket_filters import QUEUE_NAMES, filtered_tickets
 from dashboards.timing import WorkingClock, current_deadline
 from hotline import access
 from hotline.errors import InvalidInput, InvalidState, NotAllowed, WorkflowError
 from hotline.models import Assignment, Call, Message, Ticket
+from hotline.queues import QUEUE_NAMES, filtered_tickets
 from hotline.suggestions import suggest_units
 
 PAGE_SIZE = 25

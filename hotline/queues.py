@@ -1,4 +1,5 @@
-"""The ticket list's filters and the named queues the dashboards link to."""
+"""Ticket queues and search: the named queues (new, review, overdue, …), the text/number/phone
+search and the list filters, shared by the dashboards and the API."""
 
 import datetime as dt
 
@@ -6,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from dashboards.supervision import pending_returns
 from hotline import access, roles
 from hotline.models import ExtensionRequest, Message, ReturnRequest, Ticket, TicketEvent
 from hotline.models.choices import OPEN_STATUSES, RequestStatus, Satisfaction, Status
 from hotline.phones import normalize_phone
+from hotline.supervision import pending_returns
 
 
 def _pending(model):
@@ -56,7 +57,7 @@ def queue_filter(name, now):
         "overdue": lambda qs: qs.filter(overdue_q(now)),
         "supervised": lambda qs: qs.filter(supervised=True, status__in=OPEN_STATUSES),
         "return_pending": lambda qs: qs.filter(_pending(ReturnRequest)),
-        # the operators' share: disputed returns are the supervisor's (dashboards.supervision)
+        # the operators' share: disputed returns are the supervisor's (hotline.supervision)
         "return_undisputed": lambda qs: qs.filter(pk__in=pending_returns(disputed=False).values("ticket_id")),
         "extension_pending": lambda qs: qs.filter(_pending(ExtensionRequest)),
         "open": lambda qs: qs.filter(status__in=OPEN_STATUSES),
