@@ -21,6 +21,7 @@ nested fields are dotted: "co_units.1").
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -119,10 +120,10 @@ def exception_handler(exc, context):
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="invalid, invalid_input, not_authenticated, authentication_failed, "
                                            "permission_denied, not_found, invalid_state, throttled, …")
-    message = serializers.CharField(help_text="给用户看的说明（默认中文）")
+    message = serializers.CharField(help_text=gettext_lazy("给用户看的说明（默认中文）"))
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="字段 → 错误说明（仅 400）；嵌套字段以点号连接，如 co_units.1",
+        help_text=gettext_lazy("字段 → 错误说明（仅 400）；嵌套字段以点号连接，如 co_units.1"),
     )
 
 

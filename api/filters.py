@@ -51,25 +51,25 @@ class DateTimeFilter(filters.IsoDateTimeFilter):
 
 
 class TicketFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=Status.choices, help_text="可重复：status=new&status=returned")
+    status = filters.MultipleChoiceFilter(choices=Status.choices, help_text=_("可重复：status=new&status=returned"))
     kind = filters.MultipleChoiceFilter(choices=Kind.choices)
     channel = filters.MultipleChoiceFilter(choices=Channel.choices)
-    unit = IdFilter(field_name="lead_unit_id", help_text="主办单位编号")
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="true：已超过签收或办结期限的在办工单")
+    unit = IdFilter(field_name="lead_unit_id", help_text=_("主办单位编号"))
+    overdue = filters.BooleanFilter(method="filter_overdue", help_text=_("true：已超过签收或办结期限的在办工单"))
     created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
     updated_after = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
     updated_before = DateTimeFilter(field_name="updated_at", lookup_expr="lt")
     resident_phone = filters.CharFilter(
         method="filter_resident_phone", max_length=30,
-        help_text="群众电话（仅话务员和督办；其他用户使用此参数得到 400）",
+        help_text=_("群众电话（仅话务员和督办；其他用户使用此参数得到 400）"),
     )
     q = filters.CharFilter(
         method="filter_text", max_length=100,
-        help_text="工单号、标题/内容/地点中的文字；话务员和督办还可输入群众电话或其后几位",
+        help_text=_("工单号、标题/内容/地点中的文字；话务员和督办还可输入群众电话或其后几位"),
     )
     queue = filters.ChoiceFilter(
-        choices=[(name, name) for name in QUEUE_NAMES], method="filter_queue", help_text="控制台的队列，如 review、overdue",
+        choices=[(name, name) for name in QUEUE_NAMES], method="filter_queue", help_text=_("控制台的队列，如 review、overdue"),
     )
 
     class Meta:

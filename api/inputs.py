@@ -61,42 +61,42 @@ API_CHANNELS = [c for c in Channel.choices if c[0] not in (Channel.OPEN311, Chan
 
 class TicketCreateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
-    channel = serializers.ChoiceField(choices=API_CHANNELS, default=Channel.PHONE, help_text="默认 phone")
+    channel = serializers.ChoiceField(choices=API_CHANNELS, default=Channel.PHONE, help_text=_("默认 phone"))
     title = serializers.CharField(max_length=200)
     description = _text(required=False, allow_blank=True, default="")
     phone = serializers.CharField(
         max_length=30, required=False, allow_blank=True, default="",
-        help_text="群众电话，按群众所说填写即可（自动规范为 E.164）；同一号码即同一位群众",
+        help_text=_("群众电话，按群众所说填写即可（自动规范为 E.164）；同一号码即同一位群众"),
     )
     resident_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     village = IdField(queryset=Village.objects.all(), required=False, allow_null=True, default=None)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
-    confidential = serializers.BooleanField(default=False, help_text="群众要求保密；举报件总是保密")
+    confidential = serializers.BooleanField(default=False, help_text=_("群众要求保密；举报件总是保密"))
     category = IdField(queryset=Category.objects.filter(is_active=True), required=False, allow_null=True, default=None)
     reported_unit = IdField(
-        queryset=Unit.objects.all(), required=False, allow_null=True, default=None, help_text="举报件涉及的单位"
+        queryset=Unit.objects.all(), required=False, allow_null=True, default=None, help_text=_("举报件涉及的单位")
     )
     external_id = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default="",
-        help_text="上级平台（12345）的工单号：仅上级平台账号填写，且必须填写；同一工单号重复提交得到同一件工单（200）",
+        help_text=_("上级平台（12345）的工单号：仅上级平台账号填写，且必须填写；同一工单号重复提交得到同一件工单（200）"),
     )
     upstream_reply_by = DateTimeField(
-        required=False, allow_null=True, default=None, help_text="上级平台的办结期限（仅上级平台账号）"
+        required=False, allow_null=True, default=None, help_text=_("上级平台的办结期限（仅上级平台账号）")
     )
 
 
 class DispatchInput(serializers.Serializer):
-    lead_unit = IdField(queryset=_active_units(), help_text="主办单位编号")
+    lead_unit = IdField(queryset=_active_units(), help_text=_("主办单位编号"))
     co_units = serializers.ListField(
-        child=IdField(queryset=_active_units()), required=False, default=list, max_length=50, help_text="协办单位编号"
+        child=IdField(queryset=_active_units()), required=False, default=list, max_length=50, help_text=_("协办单位编号")
     )
-    note = _note("派单说明")
+    note = _note(_("派单说明"))
 
 
 class AnswerInput(serializers.Serializer):
-    answer = _text(help_text="答复内容")
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text="引用的办事指南")
+    answer = _text(help_text=_("答复内容"))
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text=_("引用的办事指南"))
 
 
 class EmergencyInput(serializers.Serializer):
@@ -113,18 +113,18 @@ class EmptyInput(serializers.Serializer):
 
 
 class HandOverInput(serializers.Serializer):
-    to_user = serializers.CharField(max_length=150, help_text="本单位工作人员的用户名")
+    to_user = serializers.CharField(max_length=150, help_text=_("本单位工作人员的用户名"))
     note = _note()
 
 
 class ReturnInput(serializers.Serializer):
-    reason = _text(help_text="退单理由")
+    reason = _text(help_text=_("退单理由"))
     suggested_unit = IdField(queryset=_active_units(), required=False, allow_null=True, default=None)
 
 
 class DecisionInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", _("同意")), ("deny", _("驳回"))])
-    note = _note("意见；驳回时必填")
+    note = _note(_("意见；驳回时必填"))
 
 
 class NoteOnlyInput(serializers.Serializer):
@@ -136,59 +136,59 @@ class RequiredNoteInput(serializers.Serializer):
 
 
 class ExtendInput(serializers.Serializer):
-    reason = _text(help_text="延期理由")
-    new_reply_by = DateTimeField(help_text="申请延至")
+    reason = _text(help_text=_("延期理由"))
+    new_reply_by = DateTimeField(help_text=_("申请延至"))
 
 
 class ReplyInput(serializers.Serializer):
-    text = _text(help_text="答复内容")
+    text = _text(help_text=_("答复内容"))
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    outcome_reason = _text(required=False, allow_blank=True, default="", help_text="无法解决时必填")
+    outcome_reason = _text(required=False, allow_blank=True, default="", help_text=_("无法解决时必填"))
     contact_method = serializers.ChoiceField(
-        choices=ContactMethod.choices, help_text="保密工单只能 masked_call 或 via_operator"
+        choices=ContactMethod.choices, help_text=_("保密工单只能 masked_call 或 via_operator")
     )
     contacted_at = DateTimeField(
-        required=False, allow_null=True, default=None, help_text="联系群众的时间（masked_call 时取自通话记录）"
+        required=False, allow_null=True, default=None, help_text=_("联系群众的时间（masked_call 时取自通话记录）")
     )
     call = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=_BIGINT_MAX,
-        help_text="本工单的中转通话编号（contact_method 为 masked_call 时）",
+        help_text=_("本工单的中转通话编号（contact_method 为 masked_call 时）"),
     )
 
 
 class ReviewInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("accept", _("通过")), ("send_back", _("退回"))])
-    note = _note("审核意见；退回时必填")
+    note = _note(_("审核意见；退回时必填"))
 
 
 class CallbackInput(serializers.Serializer):
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
-    reason = _text(required=False, allow_blank=True, default="", help_text="不满意时必填")
+    reason = _text(required=False, allow_blank=True, default="", help_text=_("不满意时必填"))
 
 
 class ReopenInput(serializers.Serializer):
-    reason = _text(help_text="重办原因")
+    reason = _text(help_text=_("重办原因"))
     lead_unit = IdField(
-        queryset=_active_units(), required=False, allow_null=True, default=None, help_text="不填则仍由原主办单位办理"
+        queryset=_active_units(), required=False, allow_null=True, default=None, help_text=_("不填则仍由原主办单位办理")
     )
 
 
 class MergeInput(serializers.Serializer):
-    into = serializers.RegexField(r"^\d{7,8}$", max_length=8, help_text="合并到的工单号")
+    into = serializers.RegexField(r"^\d{7,8}$", max_length=8, help_text=_("合并到的工单号"))
     note = _note()
 
 
 class NoteInput(serializers.Serializer):
     note = _text()
-    public = serializers.BooleanField(default=False, help_text="群众可见（仅热线人员）")
+    public = serializers.BooleanField(default=False, help_text=_("群众可见（仅热线人员）"))
 
 
 class ReportedUnitInput(serializers.Serializer):
-    unit = IdField(queryset=Unit.objects.all(), allow_null=True, help_text="被举报单位；null 清除")
+    unit = IdField(queryset=Unit.objects.all(), allow_null=True, help_text=_("被举报单位；null 清除"))
 
 
 class PublishInput(serializers.Serializer):
-    summary = serializers.CharField(max_length=4000, help_text="给公众看的摘要（Open311 只显示它）：不得含群众姓名或电话")
+    summary = serializers.CharField(max_length=4000, help_text=_("给公众看的摘要（Open311 只显示它）：不得含群众姓名或电话"))
 
 
 class TokenInput(serializers.Serializer):

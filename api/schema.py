@@ -58,7 +58,7 @@ def only_the_rest_api(endpoints, **kwargs):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
 
 
-DESCRIPTION = """
+DESCRIPTION = _("""
 办实事热线的 REST 接口：工单的查询、受理和全部办理动作，承办单位、村/社区、群众（仅热线人员）和办理时限。
 
 **认证**：浏览器会话（同时需 CSRF 令牌），或令牌 `Authorization: Token <key>`。
@@ -94,10 +94,15 @@ DESCRIPTION = """
 
 **上级平台**（12345）以自己的账号受理工单时须填写 `external_id`：同一工单号重复提交得到同一件工单
 （首次 201，之后 200）。
-"""
+""")
+
+
+# SPECTACULAR_SETTINGS["TITLE"] in the language of the request
+TITLE = _("办实事热线 API")
 
 
 def describe(result, generator, request, public):
-    """POSTPROCESSING_HOOKS: the description above, and the token scheme named as clients send it."""
+    """POSTPROCESSING_HOOKS: the title and the description above, and the token scheme named as clients send it."""
+    result["info"]["title"] = str(TITLE)
     result["info"]["description"] = DESCRIPTION.strip()
     return result

@@ -7,6 +7,7 @@ units never see a confidential resident or a reporter.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -51,13 +52,13 @@ class ResidentRefSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     name = serializers.CharField()
-    phone = serializers.CharField(help_text="E.164，如 +8613800138000")
+    phone = serializers.CharField(help_text=_("E.164，如 +8613800138000"))
 
 
 class TicketSerializer(serializers.ModelSerializer):
     """A ticket in a list."""
 
-    number = serializers.CharField(read_only=True, help_text="工单号（7或8位数字）：群众和其他系统引用工单的号码，也是接口路径中的标识")
+    number = serializers.CharField(read_only=True, help_text=_("工单号（7或8位数字）：群众和其他系统引用工单的号码，也是接口路径中的标识"))
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
@@ -223,7 +224,7 @@ class TicketDetailSerializer(TicketSerializer):
     """A ticket with its timeline, current assignments, replies and pending requests."""
 
     category = serializers.SerializerMethodField()
-    events = EventSerializer(many=True, read_only=True, help_text="办理记录（时间线），按时间先后")
+    events = EventSerializer(many=True, read_only=True, help_text=_("办理记录（时间线），按时间先后"))
     assignments = serializers.SerializerMethodField()
     replies = ReplySerializer(many=True, read_only=True)
     pending_return = serializers.SerializerMethodField()

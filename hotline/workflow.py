@@ -6,6 +6,8 @@ user) and any SMS rows in one transaction; after commit it enqueues the SMS
 delivery and broadcasts a live event. Nothing else assigns `Ticket.status`.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -922,8 +924,6 @@ PUBLIC_SUMMARY_MAX = 4000  # GeoReport v2 limits a request's description to 4,00
 
 def _personal_data_in(ticket, summary):
     """Does the summary carry the resident's name or phone, or any mobile number? (A guard, not a proof.)"""
-    import re
-
     digits = re.sub(r"[\s\-()（）]", "", summary)
     if re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", digits):
         return True

@@ -91,6 +91,8 @@ def test_it_creates_a_login_for_every_role_with_the_demo_password(loaded):
     assert admin.is_superuser and admin.is_staff
     assert supervisor.is_staff and not supervisor.is_superuser
     assert operator.is_staff and not operator.is_superuser
+    assert User.objects.get(username="editor").is_staff  # the editor's pages are the admin's for now
+    assert not User.objects.get(username="jt_liaison").is_staff
     assert User.objects.get(username="jt_member").staff.unit.name == "区交通运输局"
     assert str(User.objects.get(username="operator").staff.phone).startswith("+86139000000")
     for unit in Unit.objects.all():

@@ -9,6 +9,7 @@ new one replaces the old, which stops working at once.
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -22,7 +23,7 @@ from hotline import login_throttle
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("以 Authorization: Token <token> 发送"))
+    token = serializers.CharField(help_text=gettext_lazy("以 Authorization: Token <token> 发送"))
     username = serializers.CharField()
     created = serializers.DateTimeField()
 
@@ -57,13 +58,13 @@ class TokenView(ApiView):
 
     @extend_schema(
         operation_id="auth_token_create",
-        summary="创建或更换自己的令牌",
-        description=(
+        summary=gettext_lazy("创建或更换自己的令牌"),
+        description=gettext_lazy(
             "已登录（会话或令牌）时不需要请求体；否则提交 username 和 password（失败过多会被限制，与登录页相同）。"
             "每人一个令牌：新令牌生成后旧令牌立即失效。"
         ),
         request=TokenInput,
-        responses={201: OpenApiResponse(TokenSerializer, description="新令牌")},
+        responses={201: OpenApiResponse(TokenSerializer, description=gettext_lazy("新令牌"))},
         auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
     )
     def post(self, request):
@@ -87,10 +88,10 @@ class TokenView(ApiView):
 
     @extend_schema(
         operation_id="auth_token_destroy",
-        summary="撤销自己的令牌",
-        description="撤销后使用该令牌的请求得到 401。没有令牌时同样返回 204。",
+        summary=gettext_lazy("撤销自己的令牌"),
+        description=gettext_lazy("撤销后使用该令牌的请求得到 401。没有令牌时同样返回 204。"),
         request=None,
-        responses={204: OpenApiResponse(description="已撤销")},
+        responses={204: OpenApiResponse(description=gettext_lazy("已撤销"))},
     )
     def delete(self, request):
         Token.objects.filter(user=request.user).delete()

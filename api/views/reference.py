@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -40,19 +41,23 @@ class UnitFilter(filters.FilterSet):
 
 @extend_schema(tags=["reference"])
 class UnitListView(ListAPIView, ApiView):
-    """承办单位（区直部门、乡镇/街道），全部，按类型和名称排序。"""
+    """All handling units (county departments, townships/subdistricts), by kind and name."""
 
     serializer_class = UnitSerializer
     filterset_class = UnitFilter
     queryset = Unit.objects.order_by("kind", "name", "pk")
 
-    @extend_schema(operation_id="units_list", summary="承办单位")
+    @extend_schema(
+        operation_id="units_list",
+        summary=gettext_lazy("承办单位"),
+        description=gettext_lazy("承办单位（区直部门、乡镇/街道），全部，按类型和名称排序。"),
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class VillageFilter(filters.FilterSet):
-    township = IdFilter(field_name="township_id", help_text="乡镇/街道编号")
+    township = IdFilter(field_name="township_id", help_text=gettext_lazy("乡镇/街道编号"))
 
     class Meta:
         model = Village
@@ -61,20 +66,24 @@ class VillageFilter(filters.FilterSet):
 
 @extend_schema(tags=["reference"])
 class VillageListView(ListAPIView, ApiView):
-    """村/社区，全部，按乡镇和名称排序。"""
+    """All villages/communities, by township and name."""
 
     serializer_class = VillageSerializer
     filterset_class = VillageFilter
     queryset = Village.objects.select_related("township").order_by("township__name", "name", "pk")
 
-    @extend_schema(operation_id="villages_list", summary="村/社区")
+    @extend_schema(
+        operation_id="villages_list",
+        summary=gettext_lazy("村/社区"),
+        description=gettext_lazy("村/社区，全部，按乡镇和名称排序。"),
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
 class ResidentFilter(filters.FilterSet):
-    phone = filters.CharFilter(method="filter_phone", max_length=30, help_text="电话（任意常见写法）")
-    q = filters.CharFilter(method="filter_text", max_length=50, help_text="姓名中的文字，或电话的后几位")
+    phone = filters.CharFilter(method="filter_phone", max_length=30, help_text=gettext_lazy("电话（任意常见写法）"))
+    q = filters.CharFilter(method="filter_text", max_length=50, help_text=gettext_lazy("姓名中的文字，或电话的后几位"))
 
     class Meta:
         model = Resident
@@ -101,7 +110,7 @@ class ResidentFilter(filters.FilterSet):
 
 @extend_schema(tags=["residents"])
 class ResidentListView(ListAPIView, ApiView):
-    """群众（仅话务员和督办），最近登记的在前。"""
+    """Residents (operators and supervisors only), most recently registered first."""
 
     permission_classes = [HotlineStaff]
     serializer_class = ResidentSerializer
@@ -109,7 +118,11 @@ class ResidentListView(ListAPIView, ApiView):
     pagination_class = ResidentCursor
     queryset = Resident.objects.select_related("village")
 
-    @extend_schema(operation_id="residents_list", summary="群众")
+    @extend_schema(
+        operation_id="residents_list",
+        summary=gettext_lazy("群众"),
+        description=gettext_lazy("群众（仅话务员和督办），最近登记的在前。"),
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -120,7 +133,7 @@ class ResidentDetailView(RetrieveAPIView, ApiView):
     serializer_class = ResidentDetailSerializer
     queryset = Resident.objects.select_related("village")
 
-    @extend_schema(operation_id="residents_retrieve", summary="群众及其最近的工单（仅话务员和督办）")
+    @extend_schema(operation_id="residents_retrieve", summary=gettext_lazy("群众及其最近的工单（仅话务员和督办）"))
     def get(self, request, pk):
         if not (isinstance(pk, int) and 1 <= pk <= _BIGINT_MAX):
             raise NotFound(_("没有这位群众。"))
@@ -136,12 +149,16 @@ class ResidentDetailView(RetrieveAPIView, ApiView):
 
 @extend_schema(tags=["reference"])
 class SlaPolicyListView(ListAPIView, ApiView):
-    """办理时限：每种诉求类型和紧急程度的签收、办结和退单时限。"""
+    """Time limits: sign-for, completion and return limits per kind and priority."""
 
     serializer_class = SlaPolicySerializer
     queryset = SlaPolicy.objects.order_by("kind", "priority", "pk")
 
-    @extend_schema(operation_id="sla_policies_list", summary="办理时限")
+    @extend_schema(
+        operation_id="sla_policies_list",
+        summary=gettext_lazy("办理时限"),
+        description=gettext_lazy("办理时限：每种诉求类型和紧急程度的签收、办结和退单时限。"),
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -6,6 +6,7 @@ import re
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -37,7 +38,7 @@ from hotline.models.choices import Channel
 
 NUMBER = OpenApiParameter(
     "number", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^\d{7,8}$",
-    description="工单号（7或8位数字）：群众和其他系统引用工单时使用的号码",
+    description=gettext_lazy("工单号（7或8位数字）：群众和其他系统引用工单时使用的号码"),
 )
 LIST_RELATED = ("resident", "lead_unit", "village", "category", "reported_unit", "merged_into", "source_system")
 
@@ -108,24 +109,24 @@ class TicketListView(ListAPIView, ApiView):
 
     @extend_schema(
         operation_id="tickets_list",
-        summary="工单列表",
-        description="当前用户可见的工单，按受理时间倒序；群众姓名和电话只对可以查看的用户显示。",
+        summary=gettext_lazy("工单列表"),
+        description=gettext_lazy("当前用户可见的工单，按受理时间倒序；群众姓名和电话只对可以查看的用户显示。"),
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="tickets_create",
-        summary="受理工单",
-        description=(
+        summary=gettext_lazy("受理工单"),
+        description=gettext_lazy(
             "话务员或督办受理一件工单（渠道默认 phone，群众按电话识别），群众收到带工单号的短信。\n\n"
             "上级平台（12345）的账号须填写 external_id（可带 upstream_reply_by）：同一 external_id 只建一件工单，"
             "首次 201，重复提交 200 并返回同一件工单。"
         ),
         request=inputs.TicketCreateInput,
         responses={
-            201: OpenApiResponse(TicketDetailSerializer, description="已受理"),
-            200: OpenApiResponse(TicketDetailSerializer, description="上级平台重复提交：已有的同一件工单"),
+            201: OpenApiResponse(TicketDetailSerializer, description=gettext_lazy("已受理")),
+            200: OpenApiResponse(TicketDetailSerializer, description=gettext_lazy("上级平台重复提交：已有的同一件工单")),
         },
     )
     def post(self, request, *args, **kwargs):
@@ -167,8 +168,8 @@ class TicketDetailView(ApiView):
 
     @extend_schema(
         operation_id="tickets_retrieve",
-        summary="工单详情",
-        description="工单及其办理记录（时间线）、当前派单、答复和待审批的申请；actions 列出当前用户现在可以执行的操作。",
+        summary=gettext_lazy("工单详情"),
+        description=gettext_lazy("工单及其办理记录（时间线）、当前派单、答复和待审批的申请；actions 列出当前用户现在可以执行的操作。"),
         responses={200: TicketDetailSerializer},
     )
     def get(self, request, number):
@@ -210,7 +211,7 @@ def action_view(action):
         description=action.description,
         parameters=[NUMBER],
         request=action.input if has_input else None,
-        responses={200: OpenApiResponse(TicketDetailSerializer, description="更新后的工单")},
+        responses={200: OpenApiResponse(TicketDetailSerializer, description=gettext_lazy("更新后的工单"))},
     )
     def post(self, request, number):
         return TicketActionView.post(self, request, number)
@@ -242,7 +243,7 @@ class TicketMessagesView(ListAPIView, ApiView):
         ticket = visible_ticket(self.request.user, self.kwargs["number"])
         return Message.objects.filter(ticket=ticket)
 
-    @extend_schema(operation_id="tickets_messages_list", summary="工单的短信（仅热线人员）")
+    @extend_schema(operation_id="tickets_messages_list", summary=gettext_lazy("工单的短信（仅热线人员）"))
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -268,8 +269,8 @@ class TicketCallsView(ListAPIView, ApiView):
         return {**super().get_serializer_context(), "staff": access.is_hotline_staff(self.request.user)}
 
     @extend_schema(
-        operation_id="tickets_calls_list", summary="工单的通话",
-        description="热线人员看到全部通话；承办单位只看到中转通话，且不显示号码（phone 为 null）。",
+        operation_id="tickets_calls_list", summary=gettext_lazy("工单的通话"),
+        description=gettext_lazy("热线人员看到全部通话；承办单位只看到中转通话，且不显示号码（phone 为 null）。"),
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
