@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,10 @@ def navigation(request):
         items.append((reverse("admin:index"), _("管理后台")))
     live = bool(access.event_groups_for(user))
     return {"nav": items, "live_events": live, "event_labels": EVENT_LABELS if live else {}}
+
+
+def public(request):
+    return {"hotline_number": settings.HOTLINE_PUBLIC_PHONE}
 
 
 # What a live notice says for each workflow event (events carry ids only).

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 
-from dashboards.views import auth, console, supervisor, tickets, unit
+from dashboards.views import auth, console, public, supervisor, tickets, unit
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -31,4 +31,10 @@ urlpatterns = [
     # the supervisor
     path("supervisor/", supervisor.dashboard, name="supervisor"),
     path("supervisor/panel/<slug:panel>/", supervisor.panel_fragment, name="supervisor_panel"),
+    # the public site (no login) and the public services' staff pages
+    path("public/", public.home, name="public_home"),
+    path("public/confirm/<uuid:token>/", public.confirm, name="public_confirm"),
+    path("", include("dashboards.urls_promotions")),
+    path("", include("dashboards.urls_pledges")),
+    path("", include("dashboards.urls_guides")),
 ]

@@ -232,3 +232,42 @@ __all__ = [
     "unit_of",
     "visible_tickets",
 ]
+
+
+# --- the public services: promotions, pledges, service guides (issue 6) ---------------------------
+# The same rule for their pages, API and exports: media editors (and supervisors) run them;
+# a unit's liaison and head draft their own unit's pledges and guides; the public reads
+# only what is published, through the selectors in hotline.promotions/pledges/guides.
+
+
+def is_media_editor(user):
+    """Media editors run the public services; supervisors may do all an editor does."""
+    return roles.MEDIA_EDITOR in roles_of(user) or is_supervisor(user)
+
+
+def may_take_promotions(user):
+    """Operators record promotion requests taken on the phone; editors too."""
+    return is_media_editor(user) or roles.OPERATOR in roles_of(user)
+
+
+def drafting_unit(user):
+    """The unit whose pledges and guides this user may draft and update (liaison or head), or None."""
+    if roles_of(user) & {roles.UNIT_LIAISON, roles.UNIT_HEAD}:
+        return unit_of(user)
+    return None
+
+
+def may_edit_unit_content(user, unit_id):
+    """May `user` draft or update a pledge or guide of this unit? Editors may for every unit."""
+    if is_media_editor(user):
+        return True
+    unit = drafting_unit(user)
+    return unit is not None and unit.pk == unit_id
+
+
+def editable_by(user, queryset):
+    """Pledges or guides (anything with a `unit`) this user may draft, update or (editors) publish."""
+    if is_media_editor(user):
+        return queryset
+    unit = drafting_unit(user)
+    return queryset.filter(unit=unit) if unit is not None else queryset.none()

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboards.context.navigation",
+                "dashboards.context.public",
             ],
         },
     },
@@ -181,6 +182,11 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
+# Uploaded photos (products, pledge updates) are served by Django itself unless a proxy serves
+# MEDIA_ROOT at MEDIA_URL (set SERVE_MEDIA=0 there): the embedded default has no proxy.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# the hotline's number as printed on the public pages (blank: not shown)
+HOTLINE_PUBLIC_PHONE = env("HOTLINE_PUBLIC_PHONE", default="")
 
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -277,6 +283,19 @@ HOTLINE = {
     "WEBHOOK_BACKOFF_SECONDS": env.int("HOTLINE_WEBHOOK_BACKOFF_SECONDS", default=30),
     "WEBHOOK_MAX_BACKOFF_SECONDS": env.int("HOTLINE_WEBHOOK_MAX_BACKOFF_SECONDS", default=3600),
     "WEBHOOK_MAX_ATTEMPTS": env.int("HOTLINE_WEBHOOK_MAX_ATTEMPTS", default=0),
+    # photos: largest accepted upload or MMS image, and the long side they are stored at (re-encoded
+    # as JPEG without EXIF, so no GPS position leaks and pages stay light on a phone)
+    "PHOTO_MAX_BYTES": env.int("HOTLINE_PHOTO_MAX_BYTES", default=8 * 1024 * 1024),
+    "PHOTO_MAX_SIDE": env.int("HOTLINE_PHOTO_MAX_SIDE", default=1280),
+    "PHOTOS_PER_ITEM": env.int("HOTLINE_PHOTOS_PER_ITEM", default=6),
+    # SMS codes that confirm public web forms: minutes valid, wrong tries allowed, codes per
+    # phone per hour and per client address per hour
+    "CONFIRM_CODE_MINUTES": env.int("HOTLINE_CONFIRM_CODE_MINUTES", default=15),
+    "CONFIRM_MAX_ATTEMPTS": env.int("HOTLINE_CONFIRM_MAX_ATTEMPTS", default=5),
+    "CONFIRM_CODES_PER_PHONE_HOUR": env.int("HOTLINE_CONFIRM_CODES_PER_PHONE_HOUR", default=3),
+    "CONFIRM_CODES_PER_ADDRESS_HOUR": env.int("HOTLINE_CONFIRM_CODES_PER_ADDRESS_HOUR", default=20),
+    # service guides not checked for this many days are flagged to their unit
+    "GUIDE_STALE_DAYS": env.int("HOTLINE_GUIDE_STALE_DAYS", default=365),
 }
 
 # Open311 GeoReport v2 at /open311/v2/ (api/open311/): one jurisdiction, public tickets only

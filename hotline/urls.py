@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 urlpatterns = [
     # one login page for everyone, with its throttling
@@ -12,3 +14,7 @@ urlpatterns = [
     path("twilio/", include("hotline.intake.urls")),
     path("", include("dashboards.urls")),
 ]
+
+if settings.SERVE_MEDIA:
+    # uploaded photos, when no proxy serves MEDIA_ROOT (the embedded default)
+    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -22,8 +22,9 @@ def at(*args):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
     settings.SMS_BACKEND = "locmem"
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")  # photos never land in the checkout
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     LocmemGateway.outbox.clear()

@@ -19,9 +19,12 @@ def test_a_superuser_without_a_role_lands_on_the_supervisor_page(client, db):
     assert client.get("/").url == "/supervisor/"
 
 
-def test_anonymous_visitors_are_asked_to_log_in(client):
+def test_anonymous_visitors_see_the_public_site_and_staff_pages_ask_them_to_log_in(client, db):
     response = client.get("/")
-    assert response.status_code == 302 and response.url == "/accounts/login/?next=/"
+    assert response.status_code == 302 and response.url == "/public/"
+    assert client.get("/public/").status_code == 200
+    response = client.get("/console/")
+    assert response.status_code == 302 and response.url == "/accounts/login/?next=/console/"
     body = client.get(response.url).content.decode()
     assert 'name="username"' in body and "登录" in body
 

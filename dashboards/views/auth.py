@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -53,9 +52,10 @@ def landing_url_name(user):
     return "password_change"
 
 
-@login_required
 def home(request):
-    """Each role lands on its own page."""
+    """Each role lands on its own page; a visitor who is not logged in sees the public site."""
+    if not request.user.is_authenticated:
+        return redirect("public_home")
     return redirect(landing_url_name(request.user))
 
 

@@ -35,6 +35,8 @@ DEFAULTS = {
     "sms_empty": ("短信内容为空。请用文字描述您要反映的问题，我们会尽快受理。", "短信回复：空短信"),
     "sms_unknown_sender": ("无法识别您的号码，请用手机号发送短信，或拨打热线电话反映问题。", "短信回复：号码无法识别"),
     "sms_fallback": ("已收到您的短信，工作人员会尽快处理。", "短信回复：已收到（待人工处理）"),
+    # public web forms (hotline.confirmations): the code that confirms the phone is the sender's
+    "confirm_code": ("验证码{code}，{minutes}分钟内有效，用于{purpose}。请勿告诉他人。", "验证码"),
     "unit_new": ("【热线】新工单{number}，请于{sign_by}前签收。", "单位：新派单"),
     "unit_new_co": ("【热线】工单{number}请贵单位协办，办结期限{reply_by}。", "单位：协办通知"),
     "unit_sign_reminder": ("【热线】工单{number}将于{sign_by}到签收期限，请尽快签收。", "单位：签收提醒"),

@@ -1,9 +1,12 @@
 from hotline.models.calendar import CalendarDay, CalendarYear, SlaPolicy, WorkPeriod
-from hotline.models.intake import PromotionRequest
+from hotline.models.confirmations import PhoneConfirmation
+from hotline.models.guides import ServiceGuide
 from hotline.models.integrations import Open311Key, UpstreamSystem, WebhookDelivery
 from hotline.models.messages import Call, Message, SmsTemplate
 from hotline.models.org import StaffProfile, Unit, Village
 from hotline.models.people import Resident
+from hotline.models.pledges import Pledge, PledgeItem, PledgeUpdate, PledgeUpdatePhoto, PledgeVote
+from hotline.models.promotions import PromotionPhoto, PromotionPlacement, PromotionRequest
 from hotline.models.tickets import (
     Assignment,
     Category,
@@ -23,10 +26,19 @@ __all__ = [
     "ExtensionRequest",
     "Message",
     "Open311Key",
+    "PhoneConfirmation",
+    "Pledge",
+    "PledgeItem",
+    "PledgeUpdate",
+    "PledgeUpdatePhoto",
+    "PledgeVote",
+    "PromotionPhoto",
+    "PromotionPlacement",
     "PromotionRequest",
     "Reply",
     "Resident",
     "ReturnRequest",
+    "ServiceGuide",
     "SlaPolicy",
     "SmsTemplate",
     "StaffProfile",

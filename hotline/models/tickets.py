@@ -133,7 +133,15 @@ class Ticket(models.Model):
     survey_sent_at = models.DateTimeField(_("回访短信时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
     answer = models.TextField(_("直办答复"), blank=True, editable=False)
-    answer_source = models.CharField(_("引用的办事指南"), max_length=200, blank=True, editable=False)
+    answer_source = models.CharField(_("答复依据"), max_length=200, blank=True, editable=False)
+    answer_guide = models.ForeignKey(
+        "hotline.ServiceGuide", on_delete=models.SET_NULL, null=True, blank=True, related_name="cited_by",
+        verbose_name=_("引用的办事指南"), editable=False,
+    )
+    pledge = models.ForeignKey(
+        "hotline.Pledge", on_delete=models.PROTECT, null=True, blank=True, related_name="feedback_tickets",
+        verbose_name=_("反馈的承诺事项"), editable=False,
+    )
     emergency_service = models.CharField(
         _("转紧急服务"), max_length=3, choices=EmergencyService.choices, blank=True, editable=False
     )

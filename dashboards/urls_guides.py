@@ -1,0 +1,3 @@
+"""URLs of the guides pages (staff and public)."""
+
+urlpatterns = []

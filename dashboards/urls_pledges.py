@@ -1,0 +1,3 @@
+"""URLs of the pledges pages (staff and public)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the promotions pages (staff and public)."""
+
+urlpatterns = []
