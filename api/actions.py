@@ -82,7 +82,7 @@ ACTIONS = [
     ),
     Action(
         "answer", "answer", inputs.AnswerInput,
-        lambda t, u, d: workflow.answer_directly(ticket=t, by=u, answer=d["answer"], source=d["source"]),
+        lambda t, u, d: workflow.answer_directly(ticket=t, by=u, answer=d["answer"], source=d["source"], guide=d["guide"]),
         gettext_lazy("直接答复（直办）"), gettext_lazy("话务员当场答复，工单办结并发出回访短信。"), (Status.NEW,),
     ),
     Action(

@@ -4,7 +4,7 @@ the workflow decides whether the action may happen (and says why not)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from hotline.models import Category, Unit, Village
+from hotline.models import Category, ServiceGuide, Unit, Village
 from hotline.models.choices import Channel, ContactMethod, EmergencyService, Kind, Outcome, Priority, Satisfaction
 
 # larger than any real text, small enough that nobody stores a book in a note
@@ -97,6 +97,10 @@ class DispatchInput(serializers.Serializer):
 class AnswerInput(serializers.Serializer):
     answer = _text(help_text=_("答复内容"))
     source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="", help_text=_("引用的办事指南"))
+    guide = IdField(
+        queryset=ServiceGuide.objects.filter(status=ServiceGuide.Status.PUBLISHED), required=False, allow_null=True,
+        default=None, help_text=_("引用的办事指南编号（已发布的）；不填 source 时以指南名称为答复依据"),
+    )
 
 
 class EmergencyInput(serializers.Serializer):

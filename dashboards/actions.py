@@ -86,8 +86,10 @@ ACTIONS = [
     Action("dispatch", _("派单"), forms.DispatchForm, _dispatch, "dispatch", (Status.NEW, Status.RETURNED), primary=True),
     Action(
         "answer", _("直接答复（直办）"), forms.AnswerForm,
-        lambda t, u, f: workflow.answer_directly(ticket=t, by=u, answer=f.cleaned_data["answer"], source=f.cleaned_data["source"])
-        and _("已直接答复并办结。"),
+        lambda t, u, f: workflow.answer_directly(
+            ticket=t, by=u, answer=f.cleaned_data["answer"], source=f.cleaned_data["source"],
+            guide=f.cleaned_data.get("guide"),
+        ) and _("已直接答复并办结。"),
         "answer", (Status.NEW,),
     ),
     Action(

@@ -22,6 +22,21 @@ def navigation(request):
         items.append((reverse("unit"), _("本单位工单")))
     if access.is_hotline_staff(user) or access.is_unit_user(user):
         items.append((reverse("ticket_list"), _("工单查询")))
+    # 推广申请: editors (and supervisors) run them; operators record those taken on the phone
+    if access.is_media_editor(user):
+        items.append((reverse("editor_promotions"), _("推广申请")))
+    elif access.may_take_promotions(user):
+        items.append((reverse("promotion_new"), _("登记推广")))
+    # 承诺事项: editors publish every unit's pledges; a unit's users see their own (members read only)
+    if access.is_media_editor(user):
+        items.append((reverse("editor_pledges"), _("承诺事项")))
+    elif access.is_unit_user(user):
+        items.append((reverse("unit_pledges"), _("承诺事项")))
+    # 办事指南: editors publish every unit's guides; a unit's liaison and head draft their own
+    if access.is_media_editor(user):
+        items.append((reverse("editor_guides"), _("办事指南")))
+    elif access.drafting_unit(user) is not None:
+        items.append((reverse("unit_guides"), _("办事指南")))
     if user.is_staff:
         items.append((reverse("admin:index"), _("管理后台")))
     live = bool(access.event_groups_for(user))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline import access, clock, roles
-from hotline.models import Call, Category, Unit, Village
+from hotline.models import Call, Category, ServiceGuide, Unit, Village
 from hotline.models.choices import (
     Channel,
     ContactMethod,
@@ -90,6 +90,15 @@ class AnswerForm(TicketForm):
         label=_("引用的办事指南"), required=False, max_length=200,
         help_text=_("答复依据的办事指南或政策名称"),
     )
+    # set by picking a guide in the page's guide search (dashboards.views.guides.operator_pick)
+    guide = forms.ModelChoiceField(
+        queryset=ServiceGuide.objects.filter(status=ServiceGuide.Status.PUBLISHED), required=False,
+        widget=forms.HiddenInput, error_messages={"invalid_choice": _("只能引用已发布的办事指南。")},
+    )
+
+    def add_error(self, field, error):
+        # the guide field is hidden: its problems are shown above the form
+        super().add_error(None if field == "guide" else field, error)
 
 
 class EmergencyForm(TicketForm):

@@ -462,3 +462,6 @@ class CallAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 # the integrations' admin pages live beside this module; importing them registers them
 from hotline import admin_open311, admin_upstream  # noqa: E402,F401
+from hotline import admin_pledges  # noqa: E402,F401  (pledges, issue 6: read only, with history)
+from hotline import admin_guides  # noqa: E402,F401  (service guides, issue 6)
+from hotline import admin_promotions  # noqa: E402,F401  (promotion requests, issue 6)

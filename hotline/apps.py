@@ -21,3 +21,5 @@ class HotlineConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(sync_sms_templates, sender=self)
+        from hotline import pledges  # noqa: F401 - registers the pledge forms' SMS-code handlers
+        from hotline import promotions  # noqa: F401 - registers the public form's SMS-code handler

@@ -69,6 +69,14 @@ def sweep_deadlines():
     return sweep()
 
 
+@task()
+def notify_stale_guides():
+    """Nightly: tell units whose service guides are past their check date (once per guide and period)."""
+    from hotline import guides
+
+    return guides.notify_stale()
+
+
 # --- upstream 12345 platforms: state webhooks (hotline.upstream) ------------------------------
 
 

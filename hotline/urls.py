@@ -15,6 +15,13 @@ urlpatterns = [
     path("", include("dashboards.urls")),
 ]
 
+
+
+def media(request, path):
+    # MEDIA_ROOT read per request, not when the URLs are imported (tests give each run its own folder)
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     # uploaded photos, when no proxy serves MEDIA_ROOT (the embedded default)
-    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.insert(0, re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media))

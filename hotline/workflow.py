@@ -209,12 +209,14 @@ def receive(
     source_system=None,
     external_id="",
     upstream_reply_by=None,
+    pledge=None,
 ):
     """受理: create a ticket in `new` and send the resident the acknowledgement with its number.
 
     `source_system`, `external_id`, `upstream_reply_by`: a ticket handed over by an upstream
     12345 platform (hotline.upstream.receive_from_upstream, which checks them): its id for the
     ticket (unique per platform) and its deadline, kept at dispatch (hotline.upstream.keep_upstream_deadline).
+    `pledge`: a resident's feedback on a public pledge (channel pledge_feedback, hotline.pledges.feedback).
     """
     access.check(by, "receive")
     title = _require_text(title, "title", _("请填写标题。"))
@@ -247,6 +249,7 @@ def receive(
             source_system=source_system,
             external_id=external_id,
             upstream_reply_by=upstream_reply_by,
+            pledge=pledge,
             created_by=by,
             created_at=clock.now(),
         )
@@ -262,21 +265,37 @@ def receive(
     return ticket
 
 
-def answer_directly(*, ticket, by, answer, source=""):
-    """直办: the operator answers on the spot; the ticket closes and the survey goes out."""
+def answer_directly(*, ticket, by, answer, source="", guide=None):
+    """直办: the operator answers on the spot; the ticket closes and the survey goes out.
+
+    `guide`: the published service guide the answer cites (its title is the source when none is
+    given; its link goes into the answer SMS when it fits in two segments).
+    """
+    from hotline import guides
+
     access.check(by, "answer", ticket)
     answer = _require_text(answer, "answer", _("请填写答复内容。"))
+    if guide is not None and not guides.published().filter(pk=guide.pk).exists():
+        raise InvalidInput(_("只能引用已发布的办事指南。"), field_errors={"guide": [_("只能引用已发布的办事指南。")]})
     with transaction.atomic():
         ticket = _locked(ticket, by=by, action="answer")
         _require_state(ticket, Status.NEW)
         now = clock.now()
-        ticket.answer, ticket.answer_source = answer, source
+        source = (source or "").strip() or (guide.title[:200] if guide is not None else "")
+        ticket.answer, ticket.answer_source, ticket.answer_guide = answer, source, guide
         ticket.status, ticket.close_reason, ticket.closed_at = Status.CLOSED, CloseReason.ANSWERED, now
         ticket.survey_sent_at = now if ticket.resident_id else None
         change = _Change(ticket, by)
-        change.save_ticket("answer", "answer_source", "status", "close_reason", "closed_at", "survey_sent_at")
+        change.save_ticket(
+            "answer", "answer_source", "answer_guide", "status", "close_reason", "closed_at", "survey_sent_at"
+        )
         change.event(Action.ANSWER, answer, public=True)
-        change.sms_resident("answered", answer=answer[:40])
+        text = answer[:40]
+        if guide is not None:
+            with_link = f"{text} {guides.public_link(guide)}"
+            if len(messaging.render("answered", {"number": ticket.number, "answer": with_link})) <= 134:
+                text = with_link
+        change.sms_resident("answered", answer=text)
         change.sms_resident("survey")
         change.publish("closed")
     return ticket

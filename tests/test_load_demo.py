@@ -121,7 +121,7 @@ def test_it_makes_tickets_in_every_state(loaded):
 def test_its_tickets_cover_every_kind_and_the_usual_channels(loaded):
     tickets = Ticket.objects.all()
     assert set(tickets.values_list("kind", flat=True)) == set(Kind.values)
-    channels = {Channel.PHONE, Channel.SMS, Channel.VOICEMAIL, Channel.WEB, Channel.WALK_IN}
+    channels = {Channel.PHONE, Channel.SMS, Channel.VOICEMAIL, Channel.WEB, Channel.WALK_IN, Channel.PLEDGE_FEEDBACK}
     assert set(tickets.values_list("channel", flat=True)) == channels
     assert tickets.filter(confidential=True).exclude(kind=Kind.REPORT).exists()
     assert not tickets.filter(kind=Kind.REPORT, confidential=False).exists()

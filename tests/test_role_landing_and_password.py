@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 @pytest.mark.parametrize(
     ("role", "page"),
     [("operator", "/console/"), ("supervisor", "/supervisor/"), ("liaison", "/unit/"), ("head", "/unit/"),
-     ("member", "/unit/"), ("editor", "/accounts/password/")],
+     ("member", "/unit/"), ("editor", "/editor/promotions/")],
 )
 def test_each_role_lands_on_its_own_page(client, people, role, page):
     client.force_login(people[role])

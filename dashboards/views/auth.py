@@ -47,6 +47,8 @@ def landing_url_name(user):
         return "console"
     if access.is_unit_user(user):
         return "unit"
+    if roles.MEDIA_EDITOR in user_roles:
+        return "editor_promotions"
     if user.is_staff:
         return "admin:index"
     return "password_change"

@@ -8,6 +8,10 @@ followed by a space, a full-width space, a colon or nothing:
     1/2/3, 满意/基本满意/不满意 [原因]    answer to a satisfaction survey
     推广/TG 内容      ask for a farm product to be promoted
     办事/BS 关键词    service-guide lookup
+    承诺/CN 编号 意见  feedback on a public pledge (承诺事项): a ticket of channel pledge_feedback
+                      linked to it ("CN12 路灯还没修", "承诺 #12：…", full-width digits too)
+    验单/YD 编号 结果  verification vote on a pledge marked done, once per phone: 1/是/兑现/已兑现
+                      = fulfilled, 2/否/未兑现/没兑现 = not fulfilled ("YD 12 1", "验单12 未兑现")
     退订/TD, 订阅/DY  opt out of / back into non-essential SMS
     STOP…, START…     Twilio's own opt-out/opt-in keywords (the whole message), or any
                       message Twilio flags with OptOutType=STOP/START: 退订/订阅, no reply
@@ -32,9 +36,11 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hotline import clock, numbers, workflow
+from hotline import clock, numbers, promotions, workflow
+from hotline import pledges  # 承诺/CN, 验单/YD
+from hotline.errors import InvalidState
 from hotline.messaging.templates import render
-from hotline.models import Message, PromotionRequest, Resident, Ticket, TicketEvent
+from hotline.models import Message, Resident, Ticket, TicketEvent
 from hotline.models.choices import Kind, Satisfaction, Status
 
 # --- parsing (pure) ----------------------------------------------------------------------
@@ -47,6 +53,8 @@ KEYWORDS = {
     "query": ("查询", "cx"),
     "promote": ("推广", "tg"),
     "guide": ("办事", "bs"),
+    "pledge": ("承诺", "cn"),
+    "vote": ("验单", "yd"),
     "opt_out": ("退订", "td"),
     "opt_in": ("订阅", "dy"),
 }
@@ -71,13 +79,15 @@ _NUMBER = re.compile(r"#?(\d[\d \-]*)")
 
 @dataclasses.dataclass(frozen=True)
 class Command:
-    """`name`: text, empty, query, rate, promote, guide, opt_out, opt_in, carrier_opt_out or carrier_opt_in."""
+    """`name`: text, empty, query, rate, promote, guide, pledge, vote, opt_out, opt_in, carrier_opt_out or
+    carrier_opt_in."""
 
     name: str
     arg: str = ""  # the words after the keyword, as the resident wrote them
     number: str = ""  # query: the ticket number typed (digits only; may be mistyped)
     rating: str = ""  # rate: a Satisfaction value
     reason: str = ""  # rate: what followed the rating
+    verdict: str = ""  # vote: a PledgeVote.Verdict value
 
 
 def _normalised(text):
@@ -143,6 +153,10 @@ def parse(text):
                 if arg_norm not in _SUBSCRIPTION_OBJECTS:
                     break
                 return Command(name)
+            if name in ("pledge", "vote"):
+                if rest and not _is_break(rest) and not rest[0].isdigit():
+                    break  # "承诺书怎么写": ordinary text
+                return _pledge_command(name, arg)
             return Command(name, arg=arg)
 
     match = _RATING.fullmatch(norm.rstrip(_TRAILING))
@@ -214,6 +228,30 @@ def _command(inbound):
     return parse(inbound.body)
 
 
+# what follows 验单/YD and its number: the verdict (whole word for 1/2/是/否, or these words first)
+_VERDICT_WORDS = (("已兑现", "fulfilled"), ("未兑现", "not_fulfilled"), ("没兑现", "not_fulfilled"),
+                  ("没有兑现", "not_fulfilled"), ("兑现", "fulfilled"))
+_VERDICT_TOKENS = {"1": "fulfilled", "是": "fulfilled", "2": "not_fulfilled", "否": "not_fulfilled"}
+
+
+def _pledge_command(name, arg):
+    """承诺/CN and 验单/YD: the pledge number (half- or full-width digits, "#" allowed), then the text."""
+    index, digits = 0, ""
+    while index < len(arg) and unicodedata.normalize("NFKC", arg[index]) in ("#", " "):
+        index += 1
+    while index < len(arg) and unicodedata.normalize("NFKC", arg[index]) in "0123456789":
+        digits += unicodedata.normalize("NFKC", arg[index])
+        index += 1
+    rest = _clean_arg(arg[index:].removeprefix("号"))
+    if name == "pledge":
+        return Command("pledge", arg=rest, number=digits)
+    words = unicodedata.normalize("NFKC", rest).casefold().strip(_TRAILING)
+    verdict = _VERDICT_TOKENS.get(re.split(r"[\s,、;.。!！]", words, maxsplit=1)[0], "")
+    if not verdict:
+        verdict = next((value for word, value in _VERDICT_WORDS if words.startswith(word)), "")
+    return Command("vote", arg=rest, number=digits, verdict=verdict)
+
+
 def _act(inbound, command, resident, by):
     now = clock.now()
     if command.name == "query":
@@ -222,6 +260,10 @@ def _act(inbound, command, resident, by):
         return _promote(inbound, command, resident, by)
     if command.name == "guide":
         return _guide(command)
+    if command.name == "pledge":
+        return _pledge_feedback(command, resident, by)
+    if command.name == "vote":
+        return _pledge_vote(command, resident, by)
     if command.name in ("opt_out", "opt_in"):
         return _subscription(command, resident, by)
     if command.name in ("carrier_opt_out", "carrier_opt_in"):
@@ -351,32 +393,67 @@ def _rate(ticket, rating, reason, by):
 
 
 def _promote(inbound, command, resident, by):
-    if not command.arg:
+    if not command.arg and not inbound.media:  # photos alone are a request too
         return Answer("sms_promotion_usage")
-    request = PromotionRequest(resident=resident, text=command.arg, channel="sms", source_message=inbound)
-    request._history_user = by
-    request.save()
+    promotions.create_from_sms(inbound=inbound, resident=resident, text=command.arg, by=by)
     return Answer("sms_promotion")
 
 
-def find_service_guides(keyword):
-    """Published service guides (办事指南) matching `keyword`, best first.
+def find_service_guides(keyword, limit=3):
+    """Published service guides (办事指南) matching `keyword`, best first (hotline.guides.search)."""
+    from hotline import guides
 
-    There are none yet: the ServiceGuide model (the guides issue) plugs in here,
-    returning objects with `title` and `summary`.
-    """
-    return []
+    return list(guides.search(keyword)[:limit])
+
+
+# a guide's answer may take two segments (67 characters each when split): the link must fit
+GUIDE_ANSWER_LENGTH = 134
 
 
 def _guide(command):
+    from hotline import guides
+
     keyword = command.arg.strip()
     if not keyword:
         return Answer("sms_guide_usage")
-    guides = find_service_guides(keyword)
-    if not guides:
+    found = find_service_guides(keyword, limit=1)
+    if not found:
         return Answer("sms_guide_none", {"keyword": clip(keyword, 10)})
-    guide = guides[0]
-    return Answer("sms_guide", {"title": guide.title, "summary": clip(guide.summary, 60 - len(guide.title))})
+    guide = found[0]
+    params = {"title": clip(guide.title, 30), "summary": "", "link": guides.public_link(guide)}
+    params["summary"] = clip(guide.summary, GUIDE_ANSWER_LENGTH - len(render("sms_guide", params)))
+    return Answer("sms_guide", params)
+
+
+def _pledge_feedback(command, resident, by):
+    if not command.number:
+        return Answer("pledge_usage")
+    pledge = pledges.public_pledge(command.number)
+    if pledge is None:
+        return Answer("pledge_not_found", {"pledge": clip(command.number, 10)})
+    if pledge.status not in pledges.FEEDBACK_STATUSES:
+        return Answer("pledge_closed", {"pledge": pledge.number})
+    if not _has_words(command.arg):  # "CN 12", "CN 12。"
+        return Answer("pledge_usage")
+    ticket = pledges.feedback(pledge=pledge, resident=resident, text=command.arg, by=by)
+    return Answer("pledge_feedback_received", {"pledge": pledge.number, "number": ticket.number}, ticket)
+
+
+def _pledge_vote(command, resident, by):
+    if not command.number or not command.verdict:
+        return Answer("pledge_vote_usage")
+    pledge = pledges.public_pledge(command.number)
+    if pledge is None:
+        return Answer("pledge_not_found", {"pledge": clip(command.number, 10)})
+    if pledge.status == pledges.Status.WITHDRAWN:
+        return Answer("pledge_closed", {"pledge": pledge.number})
+    try:
+        vote = pledges.vote(pledge=pledge, resident=resident, verdict=command.verdict, by=by)
+    except pledges.AlreadyVoted:
+        return Answer("pledge_vote_already", {"pledge": pledge.number})
+    except InvalidState:
+        return Answer("pledge_vote_not_done", {"pledge": pledge.number})
+    return Answer("pledge_vote_thanks", {"pledge": pledge.number, "verdict": str(vote.get_verdict_display())})
 
 
 def _subscription(command, resident, by):

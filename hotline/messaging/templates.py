@@ -27,7 +27,7 @@ DEFAULTS = {
     "sms_ask_reason": ("请直接回复您对工单{number}不满意的原因，我们会尽快核实。", "短信回复：请说明不满意原因"),
     "sms_promotion": ("已收到您的推广申请，编辑审核后会与您联系。", "短信回复：推广申请"),
     "sms_promotion_usage": ("推广农产品请回复“TG”加产品、产地和联系方式，如：TG 脆红李 石门村。", "短信回复：推广用法"),
-    "sms_guide": ("{title}：{summary}", "短信回复：办事指南"),
+    "sms_guide": ("{title}：{summary} 详见{link}", "短信回复：办事指南"),
     "sms_guide_none": ("暂无“{keyword}”相关办事指南，可直接发送您的问题，我们会尽快答复。", "短信回复：暂无办事指南"),
     "sms_guide_usage": ("查办事指南请回复“BS”加事项，如：BS 身份证。", "短信回复：办事指南用法"),
     "sms_opted_out": ("已退订通知短信，您来信时仍会收到回复。回复“DY”可重新订阅。", "短信回复：退订"),
@@ -35,6 +35,25 @@ DEFAULTS = {
     "sms_empty": ("短信内容为空。请用文字描述您要反映的问题，我们会尽快受理。", "短信回复：空短信"),
     "sms_unknown_sender": ("无法识别您的号码，请用手机号发送短信，或拨打热线电话反映问题。", "短信回复：号码无法识别"),
     "sms_fallback": ("已收到您的短信，工作人员会尽快处理。", "短信回复：已收到（待人工处理）"),
+    # 承诺事项 (hotline.pledges): residents' feedback (承诺/CN) and verification votes (验单/YD)
+    "pledge_feedback_received": ("已收到您对承诺事项{pledge}的意见，工单号{number}。回复“CX {number}”查询进度。", "短信回复：承诺事项意见"),
+    "pledge_usage": ("对承诺事项提意见请发“CN 编号 意见”，如：CN 12 路还没修好。编号见承诺事项网页。", "短信回复：承诺意见用法"),
+    "pledge_not_found": ("未找到承诺事项{pledge}，请核对编号。也可直接发送您的问题。", "短信回复：查无承诺事项"),
+    "pledge_closed": ("承诺事项{pledge}已撤回，不再接受意见。如有诉求请直接发送短信反映。", "短信回复：承诺事项已撤回"),
+    "pledge_vote_usage": ("验单请发“YD 编号 1”（已兑现）或“YD 编号 2”（未兑现），如：YD 12 1。", "短信回复：验单用法"),
+    "pledge_vote_not_done": ("承诺事项{pledge}尚未完成，单位标记完成后才能验单。", "短信回复：承诺未完成不能验单"),
+    "pledge_vote_already": ("您已对承诺事项{pledge}验过单，每人只能验一次，以第一次为准。", "短信回复：已验过单"),
+    "pledge_vote_thanks": ("感谢您对承诺事项{pledge}验单（{verdict}），结果将在网上公开。", "短信回复：验单成功"),
+    "pledge_vote_invite": ("承诺事项{pledge}“{title}”已完成，请验单：回复“YD {pledge} 1”已兑现，“YD {pledge} 2”未兑现。", "群众：邀请验单"),
+    "unit_pledge_published": ("【承诺】承诺事项{pledge}“{title}”已公开发布，请按期推进并填报进展。", "单位：承诺事项已发布"),
+    "unit_pledge_sent_back": ("【承诺】承诺事项{pledge}被退回修改：{note}", "单位：承诺事项被退回"),
+    # promotion requests (hotline.promotions): the villager is told at each step
+    "promotion_submitted": ("已收到您的推广申请（{product}），编号{id}，审核后短信告知您。", "推广：已提交"),
+    "promotion_accepted": ("您的推广申请（{product}）已通过审核，排期后短信告知您。", "推广：审核通过"),
+    "promotion_declined": ("您的推广申请（{product}）未通过审核：{reason}", "推广：未通过"),
+    "promotion_scheduled": ("您的{product}将于{date}起在{platforms}推广。", "推广：已排期"),
+    "promotion_published": ("您的{product}已在{platform}发布。{link}", "推广：已发布"),
+    "promotion_done": ("您的{product}推广已完成：浏览{views}次，点赞{likes}个，订单{orders}单。", "推广：完成"),
     # public web forms (hotline.confirmations): the code that confirms the phone is the sender's
     "confirm_code": ("验证码{code}，{minutes}分钟内有效，用于{purpose}。请勿告诉他人。", "验证码"),
     "unit_new": ("【热线】新工单{number}，请于{sign_by}前签收。", "单位：新派单"),
@@ -44,6 +63,8 @@ DEFAULTS = {
     "unit_sent_back": ("【热线】工单{number}的答复被退回：{note}", "单位：答复退回"),
     "unit_reopened": ("【热线】工单{number}群众不满意，已重办，请于{reply_by}前答复。", "单位：重办"),
     "supervised": ("【督办】工单{number}已超期（{unit}），请督促办理。", "督办通知"),
+    # service guides (hotline.guides): the nightly notice of guides past their check date
+    "unit_guides_stale": ("【热线】贵单位有{count}项办事指南需要核对，请登录“办事指南”页核对或更新。", "单位：办事指南待核对"),
 }
 
 

@@ -39,19 +39,44 @@ class ServiceGuide(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     view_count = models.PositiveIntegerField(_("浏览次数"), default=0)
+    review_note = models.TextField(_("退回意见"), blank=True, editable=False)
+    # when the unit was last told by SMS that this guide needs checking (hotline.guides.notify_stale);
+    # cleared when it is checked, so each staleness period is told once
+    stale_notified_at = models.DateTimeField(_("过期提醒时间"), null=True, blank=True, editable=False)
+    # denormalised for the search (hotline.guides.search): NFKC-normalised, case-folded copies kept by
+    # the service on every save; title and keywords apart, so a match there ranks higher
+    search_title = models.TextField(blank=True, editable=False)
+    search_keywords = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("起草人"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["view_count"])
+    history = HistoricalRecords(
+        excluded_fields=["view_count", "stale_notified_at", "search_title", "search_keywords", "search_text"]
+    )
 
     class Meta:
         verbose_name = _("办事指南")
         verbose_name_plural = _("办事指南")
         ordering = ["unit__name", "title"]
-        indexes = [models.Index(fields=["status", "unit"], name="guide_status_unit_idx")]
+        indexes = [
+            models.Index(fields=["status", "unit"], name="guide_status_unit_idx"),
+            # the nightly staleness check and the editor's stale list: published guides by last check
+            models.Index(fields=["status", "last_checked"], name="guide_status_checked_idx"),
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def summary(self):
+        """The key facts in one line, for an SMS answer and an operator's direct answer."""
+        # short facts first, so that clipping for an SMS cuts only the list of materials
+        parts = [
+            (_("地点"), self.location), (_("时间"), self.office_hours), (_("电话"), self.phone),
+            (_("材料"), self.materials),
+        ]
+        return "；".join(f"{label}：{' '.join(value.split())}" for label, value in parts if value.strip())

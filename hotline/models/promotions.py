@@ -27,8 +27,10 @@ class PromotionRequest(models.Model):
         HANDICRAFT = "handicraft", _("手工艺")
         OTHER = "other", _("其他")
 
+    # empty only while a public web form waits for its SMS code (UNCONFIRMED)
     resident = models.ForeignKey(
-        "hotline.Resident", on_delete=models.PROTECT, related_name="promotion_requests", verbose_name=_("群众")
+        "hotline.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="promotion_requests",
+        verbose_name=_("群众"),
     )
     text = models.TextField(_("申请原文"), blank=True)
     channel = models.CharField(_("来源渠道"), max_length=20, default="sms")

@@ -15,7 +15,9 @@ holds no ticket yet, so a second run adds nothing and demo tickets never mix
 with real ones. Everything is one transaction, run under `clock.replaying()`:
 the SMS of past events are recorded as sent through the console gateway and no
 delivery task or live event is queued, so the worker does not print thousands
-of old messages when it starts.
+of old messages when it starts. The public services' demo (hotline/demo/: service
+guides, pledges, product promotions) is made through their own service modules
+and loaded once each, whether or not tickets exist.
 
 Demo accounts (every password is `hotline-demo`):
 
@@ -1483,6 +1485,14 @@ def backdate(ticket_ids):
     Resident.objects.filter(pk__in=callers).update(created_at=Subquery(first_ticket))
 
 
+def load_public_services(*, seed):
+    """Promotions, pledges and service guides (hotline/demo/), each loaded once; their summary lines."""
+    from hotline.demo import guides, pledges, promotions
+
+    now = timezone.now()
+    return [module.load(now=now, rng=random.Random(seed)) for module in (guides, pledges, promotions)]
+
+
 def build_world(*, seed, units, categories):
     rng = random.Random(seed)
     calendar = WorkCalendar.load()
@@ -1517,7 +1527,12 @@ class Command(BaseCommand):
             categories = load_categories()
             load_accounts(units)
             made = self._tickets(count=tickets, seed=seed, units=units, categories=categories)
+            last_message = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            public = load_public_services(seed=seed)
+            mark_messages_sent(after_id=last_message)
         self._report(made=made, seconds=time.monotonic() - started)
+        for line in public:
+            self.stdout.write(line)
 
     def _tickets(self, *, count, seed, units, categories):
         if Ticket.objects.exists():

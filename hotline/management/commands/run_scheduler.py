@@ -2,7 +2,8 @@
 
 Every minute: the deadline sweep and SMS retries that are due (including sends
 whose lease expired), and, while any rows are pending, upstream platforms' webhook
-retries. Nightly: pruning of finished task results. Every job is safe if two
+retries. Nightly: pruning of finished task results, and the notice of service guides past their
+check date (when there are any). Every job is safe if two
 schedulers run at once, so a second copy does no harm.
 
 A send whose lease expired has an unknown outcome (its worker died, maybe after the
@@ -20,13 +21,19 @@ from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from hotline import tasks, upstream
+from hotline import guides, promotion_tasks, promotions, tasks, upstream
 
 logger = logging.getLogger(__name__)
 
 MINUTELY = (tasks.sweep_deadlines, tasks.deliver_due_messages)
 # enqueued only while there is something to do: upstream platforms' webhook retries and expired leases
 MINUTELY_WHEN = ((tasks.deliver_due_webhooks, upstream.has_pending_deliveries),)
+# nightly, and only when there is something to do: units told of service guides past their check date
+NIGHTLY_WHEN = (
+    (tasks.notify_stale_guides, guides.has_stale_to_notify),
+    # public-form promotion requests whose SMS code never came back (with their photos)
+    (promotion_tasks.purge_unconfirmed_promotions, promotions.has_unconfirmed_to_purge),
+)
 
 
 class Command(BaseCommand):
@@ -67,6 +74,12 @@ class Command(BaseCommand):
                         call_command("prune_db_task_results", min_age_days=7, verbosity=0)
                     except Exception:
                         logger.exception("nightly prune failed")
+                for job, wanted in NIGHTLY_WHEN:
+                    if _wanted(wanted) and not _still_waiting(job):
+                        try:
+                            job.enqueue()
+                        except Exception:
+                            logger.exception("could not enqueue %s", job.name)
                 last_nightly = today
             if once:
                 return
