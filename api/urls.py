@@ -8,6 +8,7 @@ from api.views.docs import DocsView, SchemaView
 from api.views.fallback import not_found
 from api.views import promotions
 from api.views import pledges
+from api.views import ranking
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
@@ -55,6 +56,9 @@ urlpatterns = [
         path(f"promotions/<str:id>/{name}/", view.as_view(), name=f"api-promotion-{name}")
         for name, view in promotions.ACTION_VIEWS.items()
     ],
+    # 单位排名: the months the supervisor published, and one month's table as published
+    path("public/ranking/", ranking.PublicRankingListView.as_view(), name="api-public-ranking"),
+    path("public/ranking/<str:month>/", ranking.PublicRankingDetailView.as_view(), name="api-public-ranking-month"),
     # anything else under /api/ answers the JSON error shape too, not an HTML page
     re_path(r"^.*$", not_found),
 ]

@@ -174,6 +174,12 @@ ACTIONS = [
         "close", (Status.REPLIED,), applies=lambda t, facts: facts["may_close"],
     ),
     Action(
+        # 催办 (issue 7): the resident called again about this open ticket; counted per ticket and unit
+        "urge", _("群众催办"), forms.NoteForm,
+        lambda t, u, f: workflow.urge(ticket=t, by=u, note=f.cleaned_data["note"]) and _("已记录群众催办。"),
+        "urge", OPEN_STATUSES,
+    ),
+    Action(
         "supervise", _("督办"), forms.NoteForm,
         lambda t, u, f: workflow.supervise(ticket=t, by=u, note=f.cleaned_data["note"]) and _("已督办。"),
         "supervise", OPEN_STATUSES,

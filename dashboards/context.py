@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hotline import access, roles
+from hotline import access, ranking, roles
 
 
 def navigation(request):
@@ -22,6 +22,18 @@ def navigation(request):
         items.append((reverse("unit"), _("本单位工单")))
     if access.is_hotline_staff(user) or access.is_unit_user(user):
         items.append((reverse("ticket_list"), _("工单查询")))
+    if roles.OPERATOR in user_roles or access.is_supervisor(user):
+        items.append((reverse("ranking"), _("排名")))
+    # 考核统计 (issue 7): every unit's figures for the hotline, the own unit's for a unit's users
+    if roles.OPERATOR in user_roles or access.is_supervisor(user):
+        items.append((reverse("supervisor_kpis"), _("考核统计")))
+    elif access.is_unit_user(user):
+        items.append((reverse("unit_kpis"), _("考核统计")))
+    # reports (dashboards.urls_reports): editors write the work summary; the weekly brief is the supervisor's
+    if access.is_supervisor(user):
+        items.append((reverse("hot_topics"), _("热线专报")))
+    if access.is_media_editor(user):
+        items.append((reverse("summary"), _("工作总结")))
     # 推广申请: editors (and supervisors) run them; operators record those taken on the phone
     if access.is_media_editor(user):
         items.append((reverse("editor_promotions"), _("推广申请")))
@@ -44,7 +56,8 @@ def navigation(request):
 
 
 def public(request):
-    return {"hotline_number": settings.HOTLINE_PUBLIC_PHONE}
+    # a callable: only the public base page asks, and it reads a cached flag (no query)
+    return {"hotline_number": settings.HOTLINE_PUBLIC_PHONE, "public_ranking": ranking.has_public_months}
 
 
 # What a live notice says for each workflow event (events carry ids only).
@@ -68,6 +81,7 @@ EVENT_LABELS = {
     "reminded": _("工单即将到期"),
     "merged": _("工单已合并"),
     "appended": _("群众补充了诉求"),
+    "urged": _("群众催办"),
     "noted": _("工单有新备注"),
     "resident_called": _("已电话告知群众"),
 }

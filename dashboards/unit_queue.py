@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DateTimeField,
@@ -28,9 +27,9 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hotline import access
+from hotline import access, kpis
 from hotline.models import Assignment, ExtensionRequest, ReturnRequest
-from hotline.models.choices import AssignmentRole, RequestStatus, Satisfaction, Status
+from hotline.models.choices import AssignmentRole, RequestStatus, Status
 
 PAGE_SIZE = 20
 
@@ -185,65 +184,30 @@ def counts(user, limits):
 
 
 def month_bounds(now):
-    """This month in Asia/Shanghai (the current time zone): [first instant, first instant of next month)."""
-    local = timezone.localtime(now)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    following = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, following
-
-
-def _percent(part, whole):
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    """This month in Asia/Shanghai: [first instant, first instant of next month) (hotline.kpis.month_bounds)."""
+    return kpis.month_bounds(now)
 
 
 def figures(unit, now):
     """The unit's own figures for this month (本月统计): one aggregate query.
 
-    Counted over the unit's lead assignments dispatched this month (a reopened ticket's new
-    round counts again), except `overdue` (every lead ticket the unit holds now that is past
-    its deadline, whenever it was dispatched) and satisfaction (rounds the unit led that were
-    rated this month). On-time rates count a passed deadline with nothing done as late.
-    Rates are None where nothing was counted.
+    The KPIs of hotline.kpis (so this card and the KPI pages never disagree) for this month, plus
+    `overdue`: every lead ticket the unit holds now that is past its deadline, whenever it was
+    dispatched. Counted over the unit's lead assignments dispatched this month (a reopened
+    ticket's new round counts again), satisfaction over the rounds rated this month; a passed
+    deadline with nothing done counts as late. Rates are None where nothing was counted.
     """
-    start, end = month_bounds(now)
-    this_month = Q(dispatched_at__gte=start, dispatched_at__lt=end)
-    overdue_now = Q(is_current=True) & (
+    start, end = kpis.month_bounds(now)
+    overdue_now = Q(is_current=True, role=AssignmentRole.LEAD) & (
         Q(ticket__status=Status.DISPATCHED, ticket__signed_at__isnull=True, ticket__sign_by__lte=now)
         | Q(ticket__status__in=WORKING_STATUSES, ticket__reply_by__lte=now)
     )
-    # a deadline passed with nothing done counts against the rate: not acting must not look better
-    sign_missed = Q(signed_at__isnull=True, returned_at__isnull=True, ended_at__isnull=True, sign_by__lte=now)
-    reply_missed = Q(replied_at__isnull=True, returned_at__isnull=True, ended_at__isnull=True, reply_by__lte=now)
-    rated_this_month = Q(rated_at__gte=start, rated_at__lt=end)
     got = (
-        Assignment.objects.filter(unit=unit, role=AssignmentRole.LEAD)
-        .filter(this_month | overdue_now | rated_this_month)
-        .aggregate(
-            received=Count("pk", filter=this_month),
-            signed=Count("pk", filter=this_month & Q(signed_at__isnull=False)),
-            signed_on_time=Count("pk", filter=this_month & Q(signed_at__isnull=False, signed_on_time=True)),
-            sign_missed=Count("pk", filter=this_month & sign_missed),
-            replied=Count("pk", filter=this_month & Q(replied_at__isnull=False)),
-            replied_on_time=Count("pk", filter=this_month & Q(replied_at__isnull=False, replied_on_time=True)),
-            reply_missed=Count("pk", filter=this_month & reply_missed),
-            returned=Count("pk", filter=this_month & Q(returned_at__isnull=False)),
-            overdue=Count("pk", filter=overdue_now),
-            sign_hours=Avg("sign_hours", filter=this_month),
-            reply_hours=Avg("reply_hours", filter=this_month),
-            # ratings are kept on the rated round, so a reopen after 不满意 does not erase one
-            rated=Count("pk", filter=rated_this_month),
-            satisfied=Count(
-                "pk", filter=rated_this_month & Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
-            ),
-        )
+        kpis.counted_assignments()
+        .filter(unit=unit)
+        .filter(kpis.period_filter(start, end) | overdue_now)
+        .aggregate(**kpis.aggregates(start, end, now), overdue=Count("pk", filter=overdue_now))
     )
-    got["signed_on_time_rate"] = _percent(got["signed_on_time"], got["signed"] + got["sign_missed"])
-    got["replied_on_time_rate"] = _percent(got["replied_on_time"], got["replied"] + got["reply_missed"])
-    got["satisfaction_rate"] = _percent(got["satisfied"], got["rated"])
-    for key in ("sign_hours", "reply_hours"):
-        if got[key] is not None:
-            got[key] = Decimal(got[key]).quantize(Decimal("0.1"))
+    got = kpis.finish(got)
     got["month"] = start
     return got

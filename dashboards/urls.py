@@ -20,6 +20,7 @@ urlpatterns = [
     path("residents/lookup/", console.resident_lookup, name="resident_lookup"),
     path("tickets/new/", console.ticket_new, name="ticket_new"),
     path("tickets/suggest-units/", console.suggest_units_fragment, name="suggest_units"),
+    path("", include("dashboards.urls_reports")),  # first: its tickets/export.xlsx is no ticket number
     # every role, through the access rule
     path("tickets/", tickets.ticket_list, name="ticket_list"),
     path("tickets/<str:number>/", tickets.ticket_detail, name="ticket_detail"),
@@ -37,4 +38,6 @@ urlpatterns = [
     path("", include("dashboards.urls_promotions")),
     path("", include("dashboards.urls_pledges")),
     path("", include("dashboards.urls_guides")),
+    path("", include("dashboards.urls_ranking")),
+    path("", include("dashboards.urls_kpis")),
 ]

@@ -33,6 +33,8 @@ HOTLINE_ACTIONS = {
     "mark_called": {roles.OPERATOR, roles.SUPERVISOR},
     # issue 5: show a ticket on Open311 with an operator-written summary, or withdraw it (workflow.publish/unpublish)
     "publish": {roles.OPERATOR, roles.SUPERVISOR},
+    # issue 7: 催办, the resident asked again about an open ticket (workflow.urge)
+    "urge": {roles.OPERATOR, roles.SUPERVISOR},
 }
 LEAD_UNIT_ACTIONS = {
     "sign": {roles.UNIT_LIAISON, roles.UNIT_HEAD},
@@ -47,7 +49,7 @@ LEAD_UNIT_ACTIONS = {
 # An upstream platform's login hands tickets over and reads their progress; the hotline does the rest.
 UPSTREAM_ACTIONS = {"receive", "note"}
 # What the system login does on behalf of residents (SMS), the sweep and tasks.
-SYSTEM_ACTIONS = {"receive", "record_satisfaction", "close", "supervise", "remind", "note"}
+SYSTEM_ACTIONS = {"receive", "record_satisfaction", "close", "supervise", "remind", "note", "urge"}
 
 
 def roles_of(user):

@@ -14,11 +14,13 @@ They run in confirm()'s transaction, so a failing handler leaves the code unused
 import datetime as dt
 import hmac
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -58,6 +60,8 @@ def start(*, phone, purpose, payload, address=""):
         raise ValidationError({"phone": error.messages}) from None
     if not is_mobile(phone):
         raise ValidationError({"phone": [_("请填写手机号：验证码通过短信发送。")]})
+    if not phone.startswith("+86"):  # codes abroad would be SMS pumping at the hotline's cost
+        raise ValidationError({"phone": [_("验证码只发送到中国大陆的手机号，请填写中国大陆手机号。")]})
     now = clock.now()
     minutes, _attempts = _limits()
     recent = PhoneConfirmation.objects.filter(phone=phone, created_at__gte=now - dt.timedelta(hours=1)).count()
@@ -73,9 +77,10 @@ def start(*, phone, purpose, payload, address=""):
         )
         confirmation.code_hash = _hash(confirmation.token, code)
         confirmation.save()
+        with translation.override(settings.LANGUAGE_CODE):  # the SMS is Chinese whatever the page's language
+            purpose_name = str(confirmation.get_purpose_display())
         message = messaging.queue_sms(
-            phone=phone, template="confirm_code",
-            params={"code": code, "minutes": minutes, "purpose": str(confirmation.get_purpose_display())},
+            phone=phone, template="confirm_code", params={"code": code, "minutes": minutes, "purpose": purpose_name},
         )
         messaging.deliver_after_commit([message.pk])
     return confirmation
@@ -104,7 +109,8 @@ def confirm(*, token, code, by):
     Raises ValidationError (on the "code" field) for a wrong, expired or used-up code;
     the submission is kept until it expires, so the resident can type the code again.
     """
-    code = "".join(ch for ch in str(code or "") if not ch.isspace())
+    # full-width digits (a Chinese input method) are the same code
+    code = "".join(ch for ch in unicodedata.normalize("NFKC", str(code or "")) if not ch.isspace())
     with transaction.atomic():
         confirmation = PhoneConfirmation.objects.select_for_update().filter(token=token).first()
         problem = _problem(confirmation, code)
@@ -139,3 +145,17 @@ def _problem(confirmation, code):
     if left <= 0:
         return _("验证码错误次数太多，请重新提交。")
     return _("验证码不正确，还可以再试 %(left)s 次。") % {"left": left}
+
+
+# a confirmation holds a phone and what was typed (feedback text): kept a week, long enough to look into a complaint
+KEEP = dt.timedelta(days=7)
+
+
+def has_old_to_purge(*, now=None):
+    return PhoneConfirmation.objects.filter(created_at__lt=(now or clock.now()) - KEEP).exists()
+
+
+def purge(*, now=None):
+    """Delete confirmations older than KEEP, used or not; returns how many."""
+    deleted, _by_model = PhoneConfirmation.objects.filter(created_at__lt=(now or clock.now()) - KEEP).delete()
+    return deleted

@@ -14,7 +14,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# MPO: a JPEG with extra pictures appended, as many phones save their photos (only the first is kept)
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 # refuse decompression bombs well before Pillow's own (warning-only) limit
 MAX_PIXELS = 40_000_000
 

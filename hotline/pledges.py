@@ -445,9 +445,12 @@ def feedback(*, pledge, resident, text, by, acknowledge=False):
         title = _("承诺%(number)s“%(title)s”：%(text)s") % {
             "number": pledge.number, "title": _short(pledge.title, 16), "text": _short(text, 30),
         }
+    kind = Kind.SUGGESTION if kind == Kind.HELP else kind
     return workflow.receive(
-        by=by, kind=Kind.SUGGESTION if kind == Kind.HELP else kind, channel=Channel.PLEDGE_FEEDBACK,
-        title=title, description=text, resident=resident, pledge=pledge, acknowledge=acknowledge,
+        by=by, kind=kind, channel=Channel.PLEDGE_FEEDBACK, title=title, description=text, resident=resident,
+        pledge=pledge, acknowledge=acknowledge,
+        # a 举报 about a pledge is about its unit: never dispatched to it (receive hides the reporter)
+        reported_unit=pledge.unit if kind == Kind.REPORT else None,
     )
 
 
@@ -604,12 +607,12 @@ def trail(pledge):
     """What happened to the pledge since it was published, oldest first: [{"date", "text", "before", "after"}].
 
     From the history of the pledge and its sub-items: publication, changes of its fields (with
-    the reason given), sub-items added, renamed or removed, done, withdrawn. Progress is on the
-    timeline and is not repeated here. Two queries, whatever the length.
+    the reason given), changes of its progress (so it is not raised or lowered unseen), sub-items
+    added, renamed or removed, done, withdrawn. Two queries, whatever the length.
     """
     records = list(
         Pledge.history.filter(id=pledge.pk).order_by("history_date", "history_id").only(
-            "history_date", "history_change_reason", "status", *FIELDS
+            "history_date", "history_change_reason", "status", "progress", *FIELDS
         )
     )
     labels = {name: Pledge._meta.get_field(name).verbose_name for name in FIELDS}
@@ -635,6 +638,9 @@ def trail(pledge):
                 text += _("（原因：%(reason)s）") % {"reason": reason}
             before_after = {} if name in _SHORT_FIELDS else {"before": old or "—", "after": new or "—"}
             entries.append(_entry(record.history_date, text, **before_after))
+        if previous.progress != record.progress and previous.status == record.status:
+            entries.append(_entry(record.history_date, _("完成进度由 %(old)s%% 改为 %(new)s%%") % {
+                "old": previous.progress, "new": record.progress}))
         if previous.status != record.status:
             if record.status == Status.DONE:
                 entries.append(_entry(record.history_date, _("承诺单位标记完成，开始接受群众验单")))

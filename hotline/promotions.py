@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,6 +94,34 @@ def public_text_problems(values):
     return problems
 
 
+# a phone number as villagers write it: a mobile (+86, spaces or dashes allowed) or a landline with its area code
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)|(?<!\d)0\d{2,3}[ -]?\d{7,8}(?!\d)")
+
+
+def personal_data_problems(values, resident=None):
+    """{field: [message]} for each public text field of `values` (a dict or a request) holding a phone number or
+    the villager's name: the public sees the phone only through the villager's consent (public_contact), the
+    name never. An SMS request's text (which the editor's form offers as the description) often has both."""
+    if resident is None and not isinstance(values, dict):
+        resident = values.resident
+    name = "".join(((resident.name if resident is not None else "") or "").split())
+    problems = {}
+    for field in PUBLIC_TEXT_FIELDS:
+        value = values.get(field) if isinstance(values, dict) else getattr(values, field)
+        text = unicodedata.normalize("NFKC", value or "")
+        label = PromotionRequest._meta.get_field(field).verbose_name
+        messages = []
+        if _PHONE_IN_TEXT.search(text):
+            messages.append(
+                _("“%(field)s”是公开的，不能含电话号码，请删去（电话是否公开按群众的意愿单独显示）。") % {"field": label}
+            )
+        if len(name) >= 2 and name in "".join(text.split()):
+            messages.append(_("“%(field)s”是公开的，不能含群众姓名，请删去。") % {"field": label})
+        if messages:
+            problems[field] = messages
+    return problems
+
+
 # --- internals ---------------------------------------------------------------------------
 
 
@@ -138,14 +166,22 @@ def _errors(field_errors):
 
 
 def _sms(request, template, **params):
-    """Queue the villager's SMS about this request; returns the Message id (or None)."""
+    """Queue the villager's SMS about this request; returns the Message id (or None). In Chinese whatever the
+    language of the editor's page: `params` may be lazy (platform names) and are rendered here."""
     resident = request.resident
     if resident is None:
         return None
-    message = messaging.queue_sms(
-        phone=resident.phone, template=template, params={"product": _name(request), **params}, resident=resident,
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"product": _name(request), **{key: _plain(value) for key, value in params.items()}}
+        message = messaging.queue_sms(phone=resident.phone, template=template, params=params, resident=resident)
     return message.pk
+
+
+def _plain(value):
+    """A parameter as SMS text: lazy translations (and lists of them, joined with 、) in the active language."""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(item) for item in value)
+    return value if isinstance(value, (int, str)) else str(value)
 
 
 def _today():
@@ -394,7 +430,11 @@ def edit(*, request, by, **details):
         request = _locked(request)
         _require_state(request, Status.SUBMITTED, Status.ACCEPTED, Status.SCHEDULED, Status.PUBLISHED)
         if request.status != Status.SUBMITTED:
-            _errors(public_text_problems({field: cleaned.get(field, getattr(request, field)) for field in PUBLIC_TEXT_FIELDS}))
+            shown = {field: cleaned.get(field, getattr(request, field)) for field in PUBLIC_TEXT_FIELDS}
+            problems = public_text_problems(shown)
+            for field, messages in personal_data_problems(shown, request.resident).items():
+                problems.setdefault(field, []).extend(messages)
+            _errors(problems)
         changed = [field for field, value in cleaned.items() if getattr(request, field) != value]
         for field in changed:
             setattr(request, field, cleaned[field])
@@ -418,6 +458,8 @@ def accept(*, request, by, needs_papers, papers_checked, wording_checked, note="
             errors.update(problems)
         elif not wording_checked:
             errors["wording_checked"] = [_("请核对宣传用语后勾选。")]
+        for field, messages in personal_data_problems(request).items():
+            errors.setdefault(field, []).extend(messages)
         if needs_papers and not papers_checked:
             errors["papers_checked"] = [_("此产品需要食品安全或检疫证明：请先核验证明，再通过审核。")]
         if not request.product.strip():
@@ -489,7 +531,7 @@ def schedule(*, request, by, placements):
         if request.status == Status.ACCEPTED:
             request.status = Status.SCHEDULED
             _save(request, by, "status")
-        names = "、".join(str(Platform(p).label) for p, _day in sorted(pairs, key=lambda pair: pair[1]))
+        names = [Platform(p).label for p, _day in sorted(pairs, key=lambda pair: pair[1])]
         first = min(day for _p, day in pairs)
         messaging.deliver_after_commit([_sms(request, "promotion_scheduled", date=_day(first), platforms=names)])
     return request
@@ -526,7 +568,7 @@ def publish(*, placement, by, link="", published_on=None):
             request.status, request.published_at = Status.PUBLISHED, clock.now()
             _save(request, by, "status", "published_at")
         shown = link if link and len(link) <= 40 else ""
-        message = _sms(request, "promotion_published", platform=placement.get_platform_display(), link=shown)
+        message = _sms(request, "promotion_published", platform=Platform(placement.platform).label, link=shown)
         messaging.deliver_after_commit([message])
     return placement
 

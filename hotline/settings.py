@@ -296,6 +296,8 @@ HOTLINE = {
     "CONFIRM_CODES_PER_ADDRESS_HOUR": env.int("HOTLINE_CONFIRM_CODES_PER_ADDRESS_HOUR", default=20),
     # service guides not checked for this many days are flagged to their unit
     "GUIDE_STALE_DAYS": env.int("HOTLINE_GUIDE_STALE_DAYS", default=365),
+    # the ticket list's XLSX export stops after this many rows (and says so in the file)
+    "EXPORT_MAX_ROWS": env.int("HOTLINE_EXPORT_MAX_ROWS", default=50_000),
 }
 
 # Open311 GeoReport v2 at /open311/v2/ (api/open311/): one jurisdiction, public tickets only

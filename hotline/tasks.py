@@ -70,6 +70,14 @@ def sweep_deadlines():
 
 
 @task()
+def purge_confirmations():
+    """SMS-code confirmations of the public forms (phones and typed text) older than a week."""
+    from hotline import confirmations
+
+    return confirmations.purge()
+
+
+@task()
 def notify_stale_guides():
     """Nightly: tell units whose service guides are past their check date (once per guide and period)."""
     from hotline import guides

@@ -853,6 +853,27 @@ def append_message(*, ticket, by, text):
     return event
 
 
+def urge(*, ticket, by, note=""):
+    """催办: the resident called or wrote again about this open ticket; counted per ticket and on the
+    lead unit holding it (its KPIs, hotline.kpis)."""
+    access.check(by, "urge", ticket)
+    with transaction.atomic():
+        ticket = _locked(ticket, by=by, action="urge")
+        _require_state(ticket, *OPEN_STATUSES)
+        # a plain increment, not F(): the ticket lock serialises every urge of this ticket (and its
+        # lead's count is written only here), and a history row cannot store an F() expression
+        ticket.urge_count += 1
+        change = _Change(ticket, by)
+        change.save_ticket("urge_count")
+        lead = ticket.assignments.select_for_update().filter(is_current=True, role=Assignment.Role.LEAD).first()
+        if lead is not None:
+            lead.urge_count += 1
+            _save(lead, by, "urge_count")
+        change.event(Action.URGE, note, unit=lead.unit if lead is not None else None)
+        change.publish("urged")
+    return ticket
+
+
 def name_reported_unit(*, ticket, by, unit):
     """Record which unit a report (举报) is about, after receipt; it is then never sent to or shown to it.
 

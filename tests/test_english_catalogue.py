@@ -475,6 +475,15 @@ PAGES = [
     ("liaison", "pledge:unit"),
     ("liaison", "/unit/guides/"),
     ("liaison", "guide:unit"),
+    # assessment (issue 7)
+    ("supervisor", "/supervisor/kpis/"),
+    ("supervisor", "/supervisor/kpis/appeals/"),
+    ("liaison", "/unit/kpis/"),
+    ("supervisor", "/supervisor/ranking/"),
+    ("supervisor", "/supervisor/ranking/weights/"),
+    ("supervisor", "/supervisor/summary/"),
+    ("supervisor", "/supervisor/hot-topics/"),
+    (None, "/public/ranking/"),
 ]
 
 

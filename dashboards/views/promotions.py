@@ -223,6 +223,7 @@ def _page_context(req, *, failed=None):
         "forms": forms,
         "open_action": failed[0] if failed else "",
         "terms": promotions.public_text_problems(req),
+        "personal": promotions.personal_data_problems(req),
         "raw_terms": promotions.forbidden_terms(req.text),
         "history": _history(req),
         "others": (PromotionRequest.objects.filter(resident_id=req.resident_id).exclude(pk=req.pk)

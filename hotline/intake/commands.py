@@ -9,7 +9,9 @@ followed by a space, a full-width space, a colon or nothing:
     推广/TG 内容      ask for a farm product to be promoted
     办事/BS 关键词    service-guide lookup
     承诺/CN 编号 意见  feedback on a public pledge (承诺事项): a ticket of channel pledge_feedback
-                      linked to it ("CN12 路灯还没修", "承诺 #12：…", full-width digits too)
+                      linked to it ("CN12 路灯还没修", "承诺 #12：…", full-width digits too); words
+                      without a number ("承诺，说好的路灯还没修") or a number running into words
+                      after 承诺/验单 ("承诺3天内修好") are ordinary text
     验单/YD 编号 结果  verification vote on a pledge marked done, once per phone: 1/是/兑现/已兑现
                       = fulfilled, 2/否/未兑现/没兑现 = not fulfilled ("YD 12 1", "验单12 未兑现")
     退订/TD, 订阅/DY  opt out of / back into non-essential SMS
@@ -75,6 +77,8 @@ _WITH_REASON = {"3", "不满意"}  # the only ratings that take the words after 
 CARRIER_OPT_OUT = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
 CARRIER_OPT_IN = {"start", "unstop"}
 _NUMBER = re.compile(r"#?(\d[\d \-]*)")
+# after 承诺/验单: digits running straight into words ("3天", "5月底"; but "12号" is a pledge's number)
+_NUMBER_IN_SENTENCE = re.compile(r"#?\d+(?!号)[^\W\d_]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,7 +160,12 @@ def parse(text):
             if name in ("pledge", "vote"):
                 if rest and not _is_break(rest) and not rest[0].isdigit():
                     break  # "承诺书怎么写": ordinary text
-                return _pledge_command(name, arg)
+                command = _pledge_command(name, arg)
+                if not command.number and _has_words(arg):
+                    break  # "承诺，说好的路灯还没修": no number, so the words are a matter for a ticket
+                if not keyword.isascii() and _NUMBER_IN_SENTENCE.match(arg_norm):
+                    break  # "承诺3天内修好": a sentence about a promise, not pledge number 3
+                return command
             return Command(name, arg=arg)
 
     match = _RATING.fullmatch(norm.rstrip(_TRAILING))
@@ -232,6 +241,8 @@ def _command(inbound):
 _VERDICT_WORDS = (("已兑现", "fulfilled"), ("未兑现", "not_fulfilled"), ("没兑现", "not_fulfilled"),
                   ("没有兑现", "not_fulfilled"), ("兑现", "fulfilled"))
 _VERDICT_TOKENS = {"1": "fulfilled", "是": "fulfilled", "2": "not_fulfilled", "否": "not_fulfilled"}
+# a fulfilled word followed straight away by one of these is no clear vote ("兑现不了")
+_NEGATION = re.compile(r"[不没未无否]")
 
 
 def _pledge_command(name, arg):
@@ -248,7 +259,9 @@ def _pledge_command(name, arg):
     words = unicodedata.normalize("NFKC", rest).casefold().strip(_TRAILING)
     verdict = _VERDICT_TOKENS.get(re.split(r"[\s,、;.。!！]", words, maxsplit=1)[0], "")
     if not verdict:
-        verdict = next((value for word, value in _VERDICT_WORDS if words.startswith(word)), "")
+        word, verdict = next(((word, value) for word, value in _VERDICT_WORDS if words.startswith(word)), ("", ""))
+        if verdict == "fulfilled" and _NEGATION.search(re.split(r"[\s,、;.。!！?？]", words[len(word):], maxsplit=1)[0]):
+            verdict = ""  # "兑现不了", "兑现了没有": a vote is final, so it must leave no doubt
     return Command("vote", arg=rest, number=digits, verdict=verdict)
 
 
@@ -501,6 +514,8 @@ def _free_text(inbound, text, resident, by, now):
     ticket = appendable_ticket(resident, now)
     if ticket is not None:
         workflow.append_message(ticket=ticket, by=by, text="\n".join(filter(None, [text, media_note])))
+        if ticket.status in (Status.DISPATCHED, Status.IN_PROGRESS):  # writing again while a unit has it: 催办
+            workflow.urge(ticket=ticket, by=by, note=_("群众短信追问"))
         return Answer("sms_appended", {"number": ticket.number}, ticket)
     ticket = workflow.receive(
         by=by, kind=infer_kind(text), channel="sms", title=make_title(text or media_note), description=text,

@@ -18,7 +18,8 @@ from twilio.rest import Client
 # request ends (as a transient failure) long before another worker may reclaim the message.
 DEFAULT_TIMEOUT = 10.0
 
-_TWILIO_HOST = re.compile(r"^https?://(?:[A-Za-z0-9-]+\.)*twilio\.com(?::\d+)?", re.IGNORECASE)
+# the host must end at twilio.com: not api.twilio.com.evil.example, nor user@… tricks
+_TWILIO_HOST = re.compile(r"^https?://(?:[A-Za-z0-9-]+\.)*twilio\.com(?::\d+)?(?=[/?#]|$)", re.IGNORECASE)
 
 
 # the twilio library logs every request's URL at INFO; list queries carry phone numbers

@@ -1,6 +1,7 @@
 from hotline.models.calendar import CalendarDay, CalendarYear, SlaPolicy, WorkPeriod
 from hotline.models.confirmations import PhoneConfirmation
 from hotline.models.guides import ServiceGuide
+from hotline.models.kpis import KpiAppeal, RankingPublication, RankingScheme
 from hotline.models.integrations import Open311Key, UpstreamSystem, WebhookDelivery
 from hotline.models.messages import Call, Message, SmsTemplate
 from hotline.models.org import StaffProfile, Unit, Village
@@ -24,6 +25,7 @@ __all__ = [
     "Call",
     "Category",
     "ExtensionRequest",
+    "KpiAppeal",
     "Message",
     "Open311Key",
     "PhoneConfirmation",
@@ -35,6 +37,8 @@ __all__ = [
     "PromotionPhoto",
     "PromotionPlacement",
     "PromotionRequest",
+    "RankingPublication",
+    "RankingScheme",
     "Reply",
     "Resident",
     "ReturnRequest",

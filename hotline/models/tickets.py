@@ -151,6 +151,8 @@ class Ticket(models.Model):
     satisfaction_reason = models.TextField(_("不满意原因"), blank=True, editable=False)
     satisfaction_at = models.DateTimeField(_("评价时间"), null=True, blank=True, editable=False)
     supervised = models.BooleanField(_("督办"), default=False, editable=False)
+    # 催办: the resident called or wrote again about this open ticket (workflow.urge)
+    urge_count = models.PositiveIntegerField(_("催办次数"), default=0, editable=False)
     supervised_at = models.DateTimeField(_("督办时间"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
@@ -279,6 +281,8 @@ class Assignment(models.Model):
     # the resident's rating of this round's reply: kept here because a reopen clears the ticket's own
     satisfaction = models.CharField(_("群众评价"), max_length=12, choices=Satisfaction.choices, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    # 催办 while this unit held the ticket (counted against the unit in its KPIs)
+    urge_count = models.PositiveIntegerField(_("催办次数"), default=0)
     # the sweep's claims: each reminder and escalation happens once
     sign_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     reply_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -345,6 +349,8 @@ class TicketEvent(models.Model):
         # Open311 (issue 5): an operator shows the ticket publicly with a summary, or withdraws it
         PUBLISH = "publish", _("公开")
         UNPUBLISH = "unpublish", _("取消公开")
+        # issue 7: the resident asked again about this open ticket
+        URGE = "urge", _("催办")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("工单"))
     action = models.CharField(_("动作"), max_length=30, choices=Action.choices)

@@ -1490,7 +1490,18 @@ def load_public_services(*, seed):
     from hotline.demo import guides, pledges, promotions
 
     now = timezone.now()
-    return [module.load(now=now, rng=random.Random(seed)) for module in (guides, pledges, promotions)]
+    lines = [module.load(now=now, rng=random.Random(seed)) for module in (guides, pledges, promotions)]
+    return lines + [publish_last_months_ranking(now=now)]
+
+
+def publish_last_months_ranking(*, now):
+    """The supervisor has put last month's unit ranking on the public site (issue 7)."""
+    from hotline import ranking
+
+    last_month = (timezone.localtime(now).date().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    supervisor = get_user_model().objects.get(username="supervisor")
+    ranking.publish(month=last_month, by=supervisor, now=now)
+    return f"已公开 {last_month:%Y年%m月} 单位排名。"
 
 
 def build_world(*, seed, units, categories):

@@ -2,8 +2,9 @@
 
 Every minute: the deadline sweep and SMS retries that are due (including sends
 whose lease expired), and, while any rows are pending, upstream platforms' webhook
-retries. Nightly: pruning of finished task results, and the notice of service guides past their
-check date (when there are any). Every job is safe if two
+retries. Nightly: pruning of finished task results, the notice of service guides past their
+check date, and deleting public-form promotion requests never confirmed and SMS-code
+confirmations older than a week (each only when there are any). Every job is safe if two
 schedulers run at once, so a second copy does no harm.
 
 A send whose lease expired has an unknown outcome (its worker died, maybe after the
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from hotline import guides, promotion_tasks, promotions, tasks, upstream
+from hotline import confirmations, guides, promotion_tasks, promotions, tasks, upstream
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ NIGHTLY_WHEN = (
     (tasks.notify_stale_guides, guides.has_stale_to_notify),
     # public-form promotion requests whose SMS code never came back (with their photos)
     (promotion_tasks.purge_unconfirmed_promotions, promotions.has_unconfirmed_to_purge),
+    (tasks.purge_confirmations, confirmations.has_old_to_purge),
 )
 
 
