@@ -209,33 +209,6 @@ def _plan_facts(plan):
     return unique
 
 
-def check_whatif(month, year, now):
-    """Compare every hotline.kpis figure for the month and the year with and without bench/whatif.py."""
-    from bench import whatif
-    kpis = _module("hotline.kpis")
-    periods = [month_period(month), year_period(year)]
-
-    def figures():
-        got = []
-        for start, end in periods:
-            got.append([{k: v for k, v in row.items() if k != "unit"} | {"unit": row["unit"].pk}
-                        for row in kpis.unit_table(start=start, end=end, now=now)])
-            got.append(kpis.overall(start=start, end=end, now=now))
-            got += [kpis.breakdown(start=start, end=end, by=by, now=now) for by in ("kind", "channel", "village", "category")]
-        return got
-
-    before = figures()
-    whatif.apply()
-    after = figures()
-    if before == after:
-        print("bench/whatif.py gives the same figures for", month.strftime("%Y-%m"), "and", year)
-        return 0
-    for one, two in zip(before, after):
-        if one != two:
-            print("DIFFERENT:\n", one, "\n", two)
-    return 1
-
-
 def check_units(month, year, extra, only):
     """The number of queries of every case with the units there are, and with `extra` more (rolled back)."""
     from django.db import transaction
@@ -318,12 +291,9 @@ def main():
     parser.add_argument("--jit", choices=("server", "on", "off"), default="server",
                         help="PostgreSQL JIT for this run's connections (default: the server's setting)")
     parser.add_argument("--out", default="kpi_timings", help="name of the summary file in bench/results/")
-    parser.add_argument("--whatif", action="store_true", help="time with bench/whatif.py's proposed query shapes")
     parser.add_argument("--units-check", type=int, metavar="N", default=0,
                         help="only count each case's queries with the units there are and with N more units "
                              "(added in a transaction that is rolled back), and exit")
-    parser.add_argument("--check", action="store_true",
-                        help="only compare hotline.kpis results with and without bench/whatif.py, and exit")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("kpi_timings measures PostgreSQL: set DATABASE_URL=postgres://… (SQLite is refused)")
@@ -337,13 +307,8 @@ def main():
     now = timezone.now()
     month = dt.date.fromisoformat(args.month + "-01") if args.month else latest_full_month(now)
     year = args.year or timezone.localtime(now).year - 1
-    if args.check:
-        raise SystemExit(check_whatif(month, year, now))
     if args.units_check:
         raise SystemExit(check_units(month, year, args.units_check, args.only))
-    if args.whatif:
-        from bench import whatif
-        whatif.apply()
     RESULTS.mkdir(exist_ok=True)
     load_start = os.getloadavg()[0]
     header = environment()
@@ -357,8 +322,7 @@ def main():
         print(_line(result), flush=True)
     load = "load average at start {:.1f}, at end {:.1f}".format(load_start, os.getloadavg()[0])
     print(load)
-    report = [f"kpi_timings {timezone.localtime(now):%Y-%m-%d %H:%M} — {header}; {load}"
-              + ("; with bench/whatif.py" if args.whatif else ""), "",
+    report = [f"kpi_timings {timezone.localtime(now):%Y-%m-%d %H:%M %Z} — {header}; {load}", "",
               f"{'case':<28} {'first s':>8} {'warm s':>8} {'queries':>8} {'slowest q s':>11}  what"]
     report += [_line(r) for r in results]
     report.append("")

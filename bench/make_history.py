@@ -497,15 +497,16 @@ def steps(ref, *, tickets, years, now, residents):
         INSERT INTO hotline_assignment (
             id, ticket_id, unit_id, role, round, is_current, handler_id, dispatched_at, dispatched_by_id, sign_by, reply_by,
             original_reply_by, return_by, sign_remind_at, reply_remind_at, signed_at, signed_by_id, replied_at,
-            returned_at, ended_at, sign_hours, reply_hours, signed_on_time, replied_on_time, satisfaction, rated_at,
-            urge_count, sign_reminded_at, reply_reminded_at, sign_escalated_at, reply_escalated_at)
+            returned_at, ended_at, sign_hours, reply_hours, signed_on_time, replied_on_time, outcome, satisfaction,
+            rated_at, urge_count, sign_reminded_at, reply_reminded_at, sign_escalated_at, reply_escalated_at)
         SELECT r.id, r.ticket_id, r.unit_id, 'lead', r.round, r.is_current,
             CASE WHEN r.signed_at IS NOT NULL THEN u.liaison END, r.dispatched_at,
             c.operators[1 + floor(r.u_out * 2)::int], r.sign_by, r.reply_by, r.original_reply_by, r.return_by,
             r.sign_remind_at, r.reply_remind_at, r.signed_at, CASE WHEN r.signed_at IS NOT NULL THEN u.liaison END,
             r.replied_at, r.returned_at, r.ended_at,
             CASE WHEN r.signed_at IS NOT NULL THEN r.sign_hours END, CASE WHEN r.replied_at IS NOT NULL THEN r.reply_hours END,
-            r.signed_on_time, r.replied_on_time, r.satisfaction, r.rated_at,
+            r.signed_on_time, r.replied_on_time, CASE WHEN r.replied_at IS NOT NULL THEN r.outcome ELSE '' END,
+            r.satisfaction, r.rated_at,
             CASE WHEN r.is_current OR (r.round = m.last_round) THEN t.urges ELSE 0 END,
             CASE WHEN r.sign_remind_at <= c.now AND (r.signed_at IS NULL OR r.signed_at > r.sign_remind_at)
                       AND (r.ended_at IS NULL OR r.ended_at > r.sign_remind_at) THEN r.sign_remind_at END,
@@ -522,7 +523,7 @@ def steps(ref, *, tickets, years, now, residents):
         UNION ALL
         SELECT r.co_id, r.ticket_id, r.co_unit_id, 'co', r.round, r.is_current, NULL, r.dispatched_at,
             c.operators[1 + floor(r.u_out * 2)::int], r.sign_by, r.reply_by, r.original_reply_by, r.return_by,
-            r.sign_remind_at, r.reply_remind_at, NULL, NULL, NULL, NULL, r.ended_at, NULL, NULL, NULL, NULL, '', NULL, 0,
+            r.sign_remind_at, r.reply_remind_at, NULL, NULL, NULL, NULL, r.ended_at, NULL, NULL, NULL, NULL, '', '', NULL, 0,
             NULL, NULL, NULL, NULL
         FROM bench_r r CROSS JOIN bench_conf c
         WHERE r.co_unit_id IS NOT NULL

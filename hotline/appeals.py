@@ -33,7 +33,7 @@ def against(now):
         Metric.REPLIED_ON_TIME: Q(replied_on_time=False)
         | (_open_round() & Q(replied_at__isnull=True, reply_by__lte=now)),
         Metric.SATISFACTION: Q(satisfaction=Satisfaction.UNSATISFIED),
-        Metric.REOPENED: Q(replied_at__isnull=False) & Q(kpis.later_lead_round()),
+        Metric.REOPENED: kpis.reopened_round(),
     }
 
 

@@ -24,12 +24,12 @@ import datetime as dt
 from collections import namedtuple
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline import clock
-from hotline.models import Assignment, Category, KpiAppeal, Reply, Ticket, Unit, Village
+from hotline.models import Assignment, Category, KpiAppeal, Ticket, Unit, Village
 from hotline.models.choices import AssignmentRole, Channel, CloseReason, Kind, Outcome, Satisfaction
 
 # kind: "count" (an integer), "percent" (Decimal 0–100, one decimal) or "hours" (Decimal, one decimal)
@@ -133,22 +133,25 @@ def day_bounds(first, last):
 
 
 def _appealed(metric):
-    return Exists(
-        KpiAppeal.objects.filter(assignment=OuterRef("pk"), metric=metric, status=KpiAppeal.Status.APPROVED)
-    )
+    # uncorrelated: PostgreSQL hashes the few approved appeals once instead of probing per row
+    return Q(pk__in=KpiAppeal.objects.filter(metric=metric, status=KpiAppeal.Status.APPROVED).values("assignment_id"))
 
 
 def counted_assignments():
-    """Assignment rows that may count at all: not of invalid or merged tickets."""
-    return Assignment.objects.exclude(ticket__close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE])
+    """Assignment rows that may count at all: not of invalid or merged tickets.
 
-
-def later_lead_round():
-    """A later lead round of the same ticket exists: after a replied round only a reopen makes one
-    (a return is approved only before a reply)."""
-    return Exists(
-        Assignment.objects.filter(ticket=OuterRef("ticket"), role=AssignmentRole.LEAD, round__gt=OuterRef("round"))
+    A NOT IN over those few tickets (a partial index holds them) rather than a join of every row to its
+    ticket: a year is ~400,000 rows at 1,000,000 tickets (docs/performance.md).
+    """
+    return Assignment.objects.exclude(
+        ticket__in=Ticket.objects.filter(close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE]).values("pk")
     )
+
+
+def reopened_round():
+    """A replied round that was reopened: a replied round ends only when its ticket is reopened (a return
+    is approved only before a reply; merging and marking invalid leave the ticket uncounted)."""
+    return Q(replied_at__isnull=False, ended_at__isnull=False, returned_at__isnull=True)
 
 
 def period_filter(start, end):
@@ -168,14 +171,10 @@ def aggregates(start, end, now):
     replied = Q(replied_at__isnull=False)
     reply_missed = open_round & Q(replied_at__isnull=True, reply_by__lte=now)
     returned = Q(returned_at__isnull=False)
-    reopened = replied & later_lead_round()
-    # the round's last reply decides (an earlier one may have been sent back at review)
-    resolved = replied & Q(Exists(
-        Reply.objects.filter(assignment=OuterRef("pk"), outcome=Outcome.RESOLVED).exclude(
-            Exists(Reply.objects.filter(assignment=OuterRef("assignment"), created_at__gt=OuterRef("created_at")))
-        )
-    ))
-    ok = {key: ~Q(_appealed(metric)) for key, metric in APPEALABLE.items()}
+    reopened = reopened_round()
+    # the stored outcome of the round's reply (a reply sent back at review clears it)
+    resolved = replied & Q(outcome=Outcome.RESOLVED)
+    ok = {key: ~_appealed(metric) for key, metric in APPEALABLE.items()}
     return {
         "received": Count("pk", filter=dispatched),
         "co_received": Count("pk", filter=Q(role=AssignmentRole.CO, dispatched_at__gte=start, dispatched_at__lt=end)),

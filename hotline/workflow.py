@@ -624,7 +624,8 @@ def reply(
         lead.replied_at = now
         lead.reply_hours = WorkCalendar.load().working_hours_between(lead.dispatched_at, now)
         lead.replied_on_time = now <= lead.reply_by
-        _save(lead, by, "replied_at", "reply_hours", "replied_on_time")
+        lead.outcome = outcome
+        _save(lead, by, "replied_at", "reply_hours", "replied_on_time", "outcome")
         ticket.status, ticket.replied_at = Status.REPLIED, now
         change = _Change(ticket, by)
         change.save_ticket("status", "replied_at")
@@ -660,7 +661,8 @@ def review(*, ticket, by, accept, note=""):
         else:
             lead = answer.assignment
             lead.replied_at = lead.reply_hours = lead.replied_on_time = None
-            _save(lead, by, "replied_at", "reply_hours", "replied_on_time")
+            lead.outcome = ""
+            _save(lead, by, "replied_at", "reply_hours", "replied_on_time", "outcome")
             ticket.status, ticket.replied_at = Status.IN_PROGRESS, None
             change.save_ticket("status", "replied_at")
             change.event(Action.REVIEW_SEND_BACK, note)

@@ -82,6 +82,8 @@ class Message(models.Model):
             models.Index(fields=["ticket", "created_at"], name="message_ticket_created"),
             # SMS intake: a phone's latest inbound message (appending to an open ticket)
             models.Index(fields=["phone", "direction", "-created_at"], name="message_phone_dir_created"),
+            # the work summary's SMS counts for a period, read from the index alone
+            models.Index(fields=["created_at", "direction", "status", "segments"], name="message_created_counts"),
         ]
 
     def __str__(self):

@@ -195,6 +195,13 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at"], condition=Q(public=True), name="ticket_public_created"),
             # the API's updated_after/updated_before filter
             models.Index(fields=["updated_at"], name="ticket_updated"),
+            # the work summary's and hot topics' counts of tickets received in a period
+            models.Index(fields=["created_at"], name="ticket_created"),
+            # the few tickets no KPI counts (kpis.counted_assignments): a small set hashed once per query
+            models.Index(
+                fields=["id"], condition=Q(close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE]),
+                name="ticket_not_countable",
+            ),
         ]
         constraints = [
             # an upstream platform's ticket is taken once, whatever the retries
@@ -278,6 +285,9 @@ class Assignment(models.Model):
     reply_hours = models.DecimalField(_("答复用时（工作小时）"), max_digits=8, decimal_places=2, null=True, blank=True)
     signed_on_time = models.BooleanField(_("按时签收"), null=True, blank=True)
     replied_on_time = models.BooleanField(_("按时答复"), null=True, blank=True)
+    # the outcome of this round's reply (set with replied_at, cleared with it when the reply is sent back):
+    # stored so that 解决率 is read from this row, like the durations
+    outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
     # the resident's rating of this round's reply: kept here because a reopen clears the ticket's own
     satisfaction = models.CharField(_("群众评价"), max_length=12, choices=Satisfaction.choices, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
@@ -302,6 +312,9 @@ class Assignment(models.Model):
             models.Index(fields=["is_current", "role", "reply_remind_at"], name="assignment_reply_sweep"),
             # KPIs per unit and period
             models.Index(fields=["unit", "dispatched_at"], name="assignment_unit_dispatched"),
+            # KPIs over all units: the rounds dispatched or rated in a period (docs/performance.md)
+            models.Index(fields=["dispatched_at"], name="assignment_dispatched"),
+            models.Index(fields=["rated_at"], condition=Q(rated_at__isnull=False), name="assignment_rated"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1202,7 +1202,8 @@ def _return_pending(story):
     story.request_return(ticket, share=(0.05, 0.3))
 
 
-@scenario("已退回待改派", weight=5, ages=(0, 1))
+# at least a working day back: started this morning, the approval may still lie in the future
+@scenario("已退回待改派", weight=5, ages=(1, 2))
 def _returned(story):
     ticket = story.receive()
     story.dispatch(ticket, unit=story.wrong_unit(story.fresh(ticket)), co=False)
