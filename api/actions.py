@@ -153,7 +153,7 @@ ACTIONS = [
         "reopen", "reopen", inputs.ReopenInput,
         lambda t, u, d: workflow.reopen(ticket=t, by=u, reason=d["reason"], lead_unit=d["lead_unit"]),
         gettext_lazy("重办"), gettext_lazy("回到承办单位重新办理（默认原主办单位）。"), (Status.CLOSED, Status.REPLIED),
-        lambda t, facts: t.close_reason not in (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.EMERGENCY),
+        lambda t, facts: t.close_reason not in (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.EMERGENCY, CloseReason.IMPORTED),
     ),
     Action(
         "close", "close", inputs.NoteOnlyInput, lambda t, u, d: workflow.close(ticket=t, by=u, note=d["note"]),

@@ -13,7 +13,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hotline import access
-from hotline.models.choices import CloseReason, EmergencyService, Satisfaction
+from hotline.routing import duplicates, suggest
+from hotline.models.choices import CloseReason, EmergencyService, Satisfaction, Status
 from hotline.models import (
     Assignment,
     Call,
@@ -220,6 +221,24 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         return _user_name(request.requested_by)
 
 
+class SuggestedUnitSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(help_text=_("单位 id"))
+    name = serializers.CharField()
+    score = serializers.FloatField(min_value=0, max_value=1, help_text=_("0–1，越大越可能"))
+    reason = serializers.CharField(help_text=_("理由，如“关键词：路灯”“石门村属本乡镇”"))
+
+
+class DuplicateCandidateSerializer(serializers.Serializer):
+    """An open ticket that looks like this one (hotline.routing.duplicates)."""
+
+    id = serializers.IntegerField(help_text=_("疑似重复标记的 id"))
+    number = serializers.CharField(help_text=_("疑似重复的工单号"))
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    score = serializers.FloatField(min_value=0, max_value=1, help_text=_("0–1，越大越可能是同一诉求"))
+    reason = serializers.CharField(help_text=_("理由，如“同一来电人，内容相似（相似度0.62）”“同一村（石门村），同一分类”"))
+
+
 class TicketDetailSerializer(TicketSerializer):
     """A ticket with its timeline, current assignments, replies and pending requests."""
 
@@ -231,11 +250,18 @@ class TicketDetailSerializer(TicketSerializer):
     pending_extension = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     emergency_service = serializers.ChoiceField(choices=EmergencyService.choices, allow_blank=True, read_only=True)
+    suggested_units = serializers.SerializerMethodField(
+        help_text=_("建议承办单位，最可能的在前（仅热线工作人员可见，工单办结后为空）：关键词规则、村所属乡镇和用本系统历史工单训练的模型")
+    )
+    duplicate_candidates = serializers.SerializerMethodField(
+        help_text=_("疑似重复：与本件相似的未办结工单，最可能的在前，可合并（merge）到其中一件；仅话务员和督办可见，工单办结后为空")
+    )
 
     class Meta(TicketSerializer.Meta):
         fields = TicketSerializer.Meta.fields + [
             "description", "answer", "answer_source", "emergency_service", "satisfaction_reason", "satisfaction_at",
             "supervised_at", "public_summary", "events", "assignments", "replies", "pending_return", "pending_extension", "actions",
+            "suggested_units", "duplicate_candidates",
         ]
         read_only_fields = fields
 
@@ -243,6 +269,30 @@ class TicketDetailSerializer(TicketSerializer):
     def get_category(self, ticket):
         # the full path here (城乡建设 › 道路 › 路灯); lists show the leaf name only
         return {"id": ticket.category_id, "name": str(ticket.category)} if ticket.category_id else None
+
+    @extend_schema_field(SuggestedUnitSerializer(many=True))
+    def get_suggested_units(self, ticket):
+        if ticket.status == Status.CLOSED or not access.is_hotline_staff(self._user):
+            return []
+        return [
+            {"unit": s["unit"].pk, "name": s["unit"].name, "score": s["score"], "reason": s["reason"]}
+            for s in suggest.for_ticket(ticket)
+        ]
+
+    @extend_schema_field(DuplicateCandidateSerializer(many=True))
+    def get_duplicate_candidates(self, ticket):
+        if not duplicates.shown_to(self._user, ticket):
+            return []  # units never see flags, nor does anyone on a closed ticket
+        flags = getattr(ticket, "shown_duplicate_flags", None)  # prefetched by api.views.tickets.detail_queryset
+        if flags is None:
+            flags = duplicates.open_flags(ticket)
+        return [
+            {
+                "id": flag.pk, "number": flag.candidate.number, "title": flag.candidate.title,
+                "status": flag.candidate.status, "score": flag.score, "reason": flag.reason,
+            }
+            for flag in flags
+        ]
 
     @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, ticket):

@@ -79,7 +79,7 @@ def _awaiting_rating(ticket, facts):
 
 
 def _reopenable(ticket, facts):
-    return ticket.close_reason not in (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.EMERGENCY)
+    return ticket.close_reason not in (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.EMERGENCY, CloseReason.IMPORTED)
 
 
 ACTIONS = [

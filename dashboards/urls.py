@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
-from dashboards.views import auth, console, public, supervisor, tickets, unit
+from dashboards.views import auth, console, duplicates, public, supervisor, tickets, unit
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("tickets/", tickets.ticket_list, name="ticket_list"),
     path("tickets/<str:number>/", tickets.ticket_detail, name="ticket_detail"),
     path("tickets/<str:number>/do/<slug:action>/", tickets.ticket_action, name="ticket_action"),
+    path("tickets/<str:number>/duplicates/<int:flag_id>/dismiss/", duplicates.dismiss, name="duplicate_dismiss"),
     path("calls/<int:call_id>/recording/", tickets.call_recording, name="call_recording"),
     # unit liaisons, heads and members
     path("unit/", unit.dashboard, name="unit"),

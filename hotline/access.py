@@ -35,6 +35,8 @@ HOTLINE_ACTIONS = {
     "publish": {roles.OPERATOR, roles.SUPERVISOR},
     # issue 7: 催办, the resident asked again about an open ticket (workflow.urge)
     "urge": {roles.OPERATOR, roles.SUPERVISOR},
+    # issue 8: past work orders from a spreadsheet (workflow.import_closed_ticket, manage.py import_tickets)
+    "import_tickets": {roles.SUPERVISOR},
 }
 LEAD_UNIT_ACTIONS = {
     "sign": {roles.UNIT_LIAISON, roles.UNIT_HEAD},
@@ -49,7 +51,7 @@ LEAD_UNIT_ACTIONS = {
 # An upstream platform's login hands tickets over and reads their progress; the hotline does the rest.
 UPSTREAM_ACTIONS = {"receive", "note"}
 # What the system login does on behalf of residents (SMS), the sweep and tasks.
-SYSTEM_ACTIONS = {"receive", "record_satisfaction", "close", "supervise", "remind", "note", "urge"}
+SYSTEM_ACTIONS = {"receive", "record_satisfaction", "close", "supervise", "remind", "note", "urge", "import_tickets"}
 
 
 def roles_of(user):

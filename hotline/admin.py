@@ -485,3 +485,4 @@ from hotline import admin_open311, admin_upstream  # noqa: E402,F401
 from hotline import admin_pledges  # noqa: E402,F401  (pledges, issue 6: read only, with history)
 from hotline import admin_guides  # noqa: E402,F401  (service guides, issue 6)
 from hotline import admin_promotions  # noqa: E402,F401  (promotion requests, issue 6)
+from hotline import admin_routing  # noqa: E402,F401  (smart dispatch, issue 8)

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.models import Category, Ticket, Unit, Village
-from hotline.models.choices import CloseReason, Kind
+from hotline.models.choices import Kind
+from hotline.models.tickets import UNCOUNTED_CLOSE_REASONS
 from hotline.report_docs import Document, Paragraph, Run, Section, Subheading, Table, ToFill, fill, rate
 
 NEW, RISING, STEADY = "new", "rising", "steady"
@@ -145,7 +146,7 @@ def weekly(*, week_start, limit=10, min_count=2):
     since = start - dt.timedelta(days=7 * PREVIOUS_WEEKS)
     this_week = Q(created_at__gte=start, created_at__lt=end)
     tickets = Ticket.objects.filter(created_at__gte=since, created_at__lt=end).exclude(
-        close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE]
+        close_reason__in=UNCOUNTED_CLOSE_REASONS
     )
     totals = tickets.aggregate(total=Count("pk", filter=this_week), previous=Count("pk", filter=~this_week))
     groups = (

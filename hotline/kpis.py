@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline import clock
 from hotline.models import Assignment, Category, KpiAppeal, Ticket, Unit, Village
-from hotline.models.choices import AssignmentRole, Channel, CloseReason, Kind, Outcome, Satisfaction
+from hotline.models.tickets import UNCOUNTED_CLOSE_REASONS
+from hotline.models.choices import AssignmentRole, Channel, Kind, Outcome, Satisfaction
 
 # kind: "count" (an integer), "percent" (Decimal 0–100, one decimal) or "hours" (Decimal, one decimal)
 Definition = namedtuple("Definition", ["label", "help", "kind"], defaults=["count"])
@@ -138,13 +139,13 @@ def _appealed(metric):
 
 
 def counted_assignments():
-    """Assignment rows that may count at all: not of invalid or merged tickets.
+    """Assignment rows that may count at all: not of invalid, merged or imported tickets.
 
     A NOT IN over those few tickets (a partial index holds them) rather than a join of every row to its
     ticket: a year is ~400,000 rows at 1,000,000 tickets (docs/performance.md).
     """
     return Assignment.objects.exclude(
-        ticket__in=Ticket.objects.filter(close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE]).values("pk")
+        ticket__in=Ticket.objects.filter(close_reason__in=UNCOUNTED_CLOSE_REASONS).values("pk")
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from hotline import access, roles
-from hotline.models import ExtensionRequest, Message, ReturnRequest, Ticket, TicketEvent
+from hotline.models import DuplicateFlag, ExtensionRequest, Message, ReturnRequest, Ticket, TicketEvent
 from hotline.models.choices import OPEN_STATUSES, RequestStatus, Satisfaction, Status
 from hotline.phones import normalize_phone
 from hotline.supervision import pending_returns
@@ -38,6 +38,14 @@ def _unsatisfied_undecided():
         actor_unit__isnull=True, actor__groups__name__in=sorted(roles.HOTLINE_ROLES),
     )
     return Q(status=Status.CLOSED, satisfaction=Satisfaction.UNSATISFIED) & ~Exists(noted)
+
+
+def has_duplicates():
+    """疑似重复: the ticket has a flag not dismissed whose candidate is still open (issue 8,
+    hotline.routing.duplicates). An Exists for a queue's query: no query per row. Hotline staff only."""
+    return Exists(
+        DuplicateFlag.objects.filter(ticket=OuterRef("pk"), dismissed_at__isnull=True, candidate__status__in=OPEN_STATUSES)
+    )
 
 
 def overdue_q(now):

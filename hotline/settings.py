@@ -298,6 +298,14 @@ HOTLINE = {
     "GUIDE_STALE_DAYS": env.int("HOTLINE_GUIDE_STALE_DAYS", default=365),
     # the ticket list's XLSX export stops after this many rows (and says so in the file)
     "EXPORT_MAX_ROWS": env.int("HOTLINE_EXPORT_MAX_ROWS", default=50_000),
+    # a new ticket is compared with the open tickets received in this many days (hotline.routing.duplicates)
+    "DUPLICATE_DAYS": env.int("HOTLINE_DUPLICATE_DAYS", default=30),
+    # backups (manage.py backup_db, docs/backup.md): where they go, how many days they are kept (0: for
+    # ever; erased residents' data stays in older backups until they age out), and where the pg_dump /
+    # pg_restore of the server's version live when not in /usr/lib/postgresql/<major>/bin
+    "BACKUP_DIR": env("HOTLINE_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")),
+    "BACKUP_KEEP_DAYS": env.int("HOTLINE_BACKUP_KEEP_DAYS", default=30),
+    "BACKUP_PG_BIN_DIR": env("HOTLINE_BACKUP_PG_BIN_DIR", default=""),
 }
 
 # Open311 GeoReport v2 at /open311/v2/ (api/open311/): one jurisdiction, public tickets only

@@ -85,6 +85,19 @@ def notify_stale_guides():
     return guides.notify_stale()
 
 
+@task()
+def train_router(*, trigger="nightly", user_id=None):
+    """A new version of the unit classifier (hotline.routing.training): nightly when there is new
+    history, or asked for in the admin. Safe twice at once: the second finds the first's TRAINING row."""
+    from django.contrib.auth import get_user_model
+
+    from hotline.routing import training
+
+    by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    run = training.train(by=by, trigger=trigger)
+    return None if run is None else {"version": run.version, "status": run.status, "top1": run.top1}
+
+
 # --- upstream 12345 platforms: state webhooks (hotline.upstream) ------------------------------
 
 

@@ -29,6 +29,7 @@ from hotline.models import (
     Unit,
 )
 from hotline.models.choices import Channel, CloseReason, Kind, Status
+from hotline.models.tickets import UNCOUNTED_CLOSE_REASONS
 from hotline.report_docs import Document, Paragraph, Run, Section, Table, ToFill, fill, rate
 
 # What the system does not record: a person fills these in (key → what to fill in).
@@ -63,7 +64,7 @@ def _date_bound(moment):
 
 def _tickets(start, end):
     """Tickets received in the period by channel, kind and lead unit: one GROUP BY query."""
-    countable = ~Q(close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE])
+    countable = ~Q(close_reason__in=UNCOUNTED_CLOSE_REASONS)
     groups = (
         Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
         .values("channel", "kind", "lead_unit")

@@ -42,6 +42,7 @@ from hotline.models.choices import (
     Satisfaction,
     Status,
 )
+from hotline.routing import duplicates
 
 Action = TicketEvent.Action
 
@@ -257,6 +258,7 @@ def receive(
         if call is not None and call.ticket_id is None:
             call.ticket = ticket  # the call it was taken from: its recording shows on the ticket
             _save(call, by, "ticket")
+        duplicates.flag(ticket)  # 疑似重复: open tickets like this one, for the operators (never shown to units)
         change = _Change(ticket, by)
         change.event(Action.RECEIVE, _("来源：%(channel)s") % {"channel": ticket.get_channel_display()}, public=True)
         if acknowledge:
@@ -718,7 +720,7 @@ def reopen(*, ticket, by, reason, lead_unit=None, co_units=None):
     with transaction.atomic():
         ticket = _locked(ticket, by=by, action="reopen")
         _require_state(ticket, Status.CLOSED, Status.REPLIED)
-        if ticket.close_reason in (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.EMERGENCY):
+        if ticket.close_reason in (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.EMERGENCY, CloseReason.IMPORTED):
             raise InvalidState(
                 _("“%(reason)s”的工单不能重办。") % {"reason": ticket.get_close_reason_display()}
             )
@@ -1026,3 +1028,74 @@ __all__ = [
     "escalate_return", "return_disputed", "returned_before",
     "publish", "unpublish",
 ]
+
+
+# --- past records (issue 8): a work order from an old spreadsheet, taken in closed as it was -------
+
+
+def import_closed_ticket(
+    *, by, key, created_at, title, description="", unit, kind, category=None, village=None, outcome=""
+):
+    """历史导入: a past work order, created closed as handled by `unit` (hotline.routing.importer).
+
+    The ticket (channel import, closed as imported: it counts in no KPI and cannot be reopened) gets
+    its lead assignment (round 1, ended, not current; dispatched, signed and replied at `created_at`,
+    with the row's `outcome`), which teaches the unit classifier, and one timeline event. `key` is
+    stored as `Ticket.import_key`: a row imported before is not taken again, also when two imports
+    run at once (the unique constraint decides). Returns `(ticket, created)`: the existing ticket and
+    False for a key already there. Nothing is sent and no live event goes out: those moments are past.
+    Units that have since been deactivated are accepted (history).
+    """
+    from django.db import IntegrityError
+
+    access.check(by, "import_tickets")
+    title = _require_text(title, "title", _("请填写标题。"))
+    limit = Ticket._meta.get_field("title").max_length
+    if len(title) > limit:
+        message = _("标题不能超过%(count)d个字。") % {"count": limit}
+        raise InvalidInput(message, field_errors={"title": [message]})
+    key = (key or "").strip()
+    if not key or len(key) > Ticket._meta.get_field("import_key").max_length:
+        raise InvalidInput(_("导入键无效。"), field_errors={"key": [_("导入键无效。")]})
+    if kind not in Kind.values:
+        raise InvalidInput(_("诉求类型无效。"), field_errors={"kind": [_("诉求类型无效。")]})
+    if outcome and outcome not in Outcome.values:
+        raise InvalidInput(_("办理结果无效。"), field_errors={"outcome": [_("办理结果无效。")]})
+    if unit is None:
+        raise InvalidInput(_("请选择主办单位。"), field_errors={"unit": [_("请选择主办单位。")]})
+    if created_at is None or timezone.is_naive(created_at) or created_at > clock.now():
+        message = _("受理时间不能晚于当前时间。")
+        raise InvalidInput(message, field_errors={"created_at": [message]})
+    with transaction.atomic():
+        ticket = Ticket(
+            kind=kind, channel=Ticket.Channel.IMPORT, title=title, description=description or "",
+            village=village, category=category, confidential=kind == Kind.REPORT,
+            status=Status.CLOSED, close_reason=CloseReason.IMPORTED, lead_unit=unit,
+            sign_by=created_at, reply_by=created_at, dispatched_at=created_at, signed_at=created_at,
+            replied_at=created_at, closed_at=created_at, created_by=by, created_at=created_at, import_key=key,
+        )
+        try:
+            with transaction.atomic():
+                _save(ticket, by)
+        except IntegrityError:
+            existing = Ticket.objects.filter(import_key=key).first()
+            if existing is None:
+                raise
+            return existing, False
+        assignment = Assignment(
+            ticket=ticket, unit=unit, role=Assignment.Role.LEAD, round=1, is_current=False,
+            dispatched_at=created_at, sign_by=created_at, reply_by=created_at, original_reply_by=created_at,
+            return_by=created_at, sign_remind_at=created_at, reply_remind_at=created_at,
+            signed_at=created_at, replied_at=created_at, ended_at=created_at, outcome=outcome,
+        )
+        _save(assignment, by)
+        note = _("历史工单：%(when)s受理，主办单位%(unit)s") % {
+            "when": date_format(timezone.localtime(created_at), "Y-m-d H:i"), "unit": unit,
+        }
+        if outcome:
+            note += _("，办理结果：%(outcome)s") % {"outcome": Outcome(outcome).label}
+        _Change(ticket, by).event(Action.IMPORT, note)
+    return ticket, True
+
+
+__all__ += ["import_closed_ticket"]

@@ -339,8 +339,8 @@ def user_data():
     from django.contrib.auth import get_user_model
 
     from hotline.models import (
-        Call, Category, ExtensionRequest, Message, Pledge, PledgeItem, PledgeUpdate, PromotionRequest, Reply,
-        Resident, ReturnRequest, ServiceGuide, Ticket, TicketEvent, Unit, Village,
+        Call, Category, DuplicateFlag, ExtensionRequest, Message, Pledge, PledgeItem, PledgeUpdate, PromotionRequest,
+        Reply, Resident, ReturnRequest, ServiceGuide, Ticket, TicketEvent, Unit, Village,
     )
 
     data = set()
@@ -356,6 +356,7 @@ def user_data():
     for fields in (
         (Ticket, ["title", "description", "place", "answer", "answer_source", "satisfaction_reason"]),
         (TicketEvent, ["note"]),
+        (DuplicateFlag, ["reason"]),  # stored when the ticket came in, in that moment's language, like event notes
         (Reply, ["text", "outcome_reason", "review_note"]),
         (ReturnRequest, ["reason", "decision_note", "escalation_note"]),
         (ExtensionRequest, ["reason", "decision_note"]),

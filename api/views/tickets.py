@@ -35,6 +35,7 @@ from hotline.models import (
     UpstreamSystem,
 )
 from hotline.models.choices import Channel
+from hotline.routing import duplicates
 
 NUMBER = OpenApiParameter(
     "number", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^\d{7,8}$",
@@ -57,6 +58,8 @@ def detail_queryset():
             queryset=ReturnRequest.objects.select_related("suggested_unit", "requested_by").order_by("-requested_at", "-pk"),
         ),
         Prefetch("extension_requests", queryset=ExtensionRequest.objects.select_related("requested_by").order_by("-requested_at", "-pk")),
+        # duplicate_candidates (hotline staff only; the serializer decides who sees them)
+        Prefetch("duplicate_flags", queryset=duplicates.shown_flags(), to_attr="shown_duplicate_flags"),
     )
 
 

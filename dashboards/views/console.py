@@ -18,8 +18,8 @@ from hotline.errors import WorkflowError
 from hotline.models import Call, Category, Resident, Ticket, Unit, Village
 from hotline.models.choices import OPEN_STATUSES, Kind, Priority
 from hotline.phones import normalize_phone
-from hotline.queues import queue_filter
-from hotline.suggestions import suggest_units
+from hotline.queues import has_duplicates, queue_filter
+from hotline.routing.suggest import suggest_units
 
 QUEUE_PAGE_SIZE = 10
 QUEUE_WAITS_SINCE = {"review": "replied_at", "rating": "reply_accepted_at", "unsatisfied": "satisfaction_at", "returned": "updated_at"}
@@ -44,7 +44,8 @@ def _queue_page(request, name):
     qs = queue_filter(name, clock.now)(access.visible_tickets(request.user, Ticket.objects.all()))
     # urgent first; then whoever has waited longest, counted from when the ticket joined this queue
     qs = qs.select_related("resident", "lead_unit", "village").annotate(
-        urgent=Case(When(priority=Priority.URGENT, then=Value(0)), default=Value(1), output_field=IntegerField())
+        urgent=Case(When(priority=Priority.URGENT, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        has_duplicates=has_duplicates(),  # the 疑似重复 badge (operators and supervisors only use the console)
     ).order_by("urgent", QUEUE_WAITS_SINCE.get(name, "created_at"), "pk")
     page = Paginator(qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, clock.due(current_deadline(t)), True) for t in page.object_list]
@@ -115,11 +116,12 @@ def suggest_units_fragment(request):
     village = Village.objects.select_related("township").filter(pk=_int(request.GET.get("village"))).first()
     category = Category.objects.filter(pk=_int(request.GET.get("category"))).first()
     reported = Unit.objects.filter(pk=_int(request.GET.get("reported_unit"))).first()
-    text = " ".join(filter(None, [request.GET.get("title", ""), request.GET.get("description", "")]))[:2000]
-    return render(
-        request, "dashboards/_suggested_units.html",
-        {"suggestions": suggest_units(text=text, village=village, category=category, exclude=[reported])},
+    kind = request.GET.get("kind", "")
+    suggestions = suggest_units(
+        title=request.GET.get("title", "")[:200], description=request.GET.get("description", "")[:4000],
+        village=village, category=category, kind=kind if kind in Kind.values else "", exclude=[reported],
     )
+    return render(request, "dashboards/_suggested_units.html", {"suggestions": suggestions})
 
 
 def _int(value):

@@ -20,7 +20,8 @@ from hotline import access
 from hotline.errors import InvalidInput, InvalidState, NotAllowed, WorkflowError
 from hotline.models import Assignment, Call, Message, Ticket
 from hotline.queues import QUEUE_NAMES, filtered_tickets
-from hotline.suggestions import suggest_units
+from hotline.routing import duplicates
+from hotline.routing.suggest import for_ticket as suggested_units_for
 
 PAGE_SIZE = 25
 
@@ -102,10 +103,9 @@ def _page_context(request, ticket, *, failed=None):
         forms.append((action, form))
     suggestions = []
     if any(action.name == "dispatch" for action, _form in forms):
-        suggestions = suggest_units(
-            text=f"{ticket.title} {ticket.description}", village=ticket.village, category=ticket.category,
-            exclude=[ticket.reported_unit] if ticket.reported_unit_id else (),
-        )
+        suggestions = suggested_units_for(ticket)
+    # 疑似重复 (issue 8): hotline staff who may merge, on an open ticket; never a unit
+    duplicate_flags = list(duplicates.open_flags(ticket)) if duplicates.shown_to(user, ticket) else []
     calls = Call.objects.filter(ticket=ticket).select_related("answered_by", "requested_by").order_by("-started_at")
     if not staff:
         calls = calls.filter(direction=Call.Direction.BRIDGED)  # a unit sees its masked calls, never numbers
@@ -125,6 +125,7 @@ def _page_context(request, ticket, *, failed=None):
         "calls": calls,
         "facts": facts,
         "suggestions": suggestions,
+        "duplicate_flags": duplicate_flags,
     }
     if staff:
         context["sms"] = Message.objects.filter(ticket=ticket).select_related("recipient_user").order_by("-created_at")

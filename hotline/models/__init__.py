@@ -8,6 +8,7 @@ from hotline.models.org import StaffProfile, Unit, Village
 from hotline.models.people import Resident
 from hotline.models.pledges import Pledge, PledgeItem, PledgeUpdate, PledgeUpdatePhoto, PledgeVote
 from hotline.models.promotions import PromotionPhoto, PromotionPlacement, PromotionRequest
+from hotline.models.routing import DuplicateFlag, RouterModel, RoutingRule
 from hotline.models.tickets import (
     Assignment,
     Category,
@@ -19,6 +20,9 @@ from hotline.models.tickets import (
 )
 
 __all__ = [
+    "DuplicateFlag",
+    "RouterModel",
+    "RoutingRule",
     "Assignment",
     "CalendarDay",
     "CalendarYear",

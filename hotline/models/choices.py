@@ -25,6 +25,8 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
     UPSTREAM = "upstream", _("上级平台转办")
     PLEDGE_FEEDBACK = "pledge_feedback", _("承诺事项反馈")
+    # issue 8: past work orders taken from a spreadsheet (import_tickets)
+    IMPORT = "import", _("历史导入")
 
 
 class Status(models.TextChoices):
@@ -46,6 +48,8 @@ class CloseReason(models.TextChoices):
     EMERGENCY = "emergency", _("转紧急服务")
     INVALID = "invalid", _("无效工单")
     DUPLICATE = "duplicate", _("重复件合并")
+    # issue 8: a past work order from a spreadsheet: it teaches the unit classifier, and counts in no KPI
+    IMPORTED = "imported", _("历史导入")
 
 
 class Satisfaction(models.TextChoices):

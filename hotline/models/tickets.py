@@ -78,8 +78,12 @@ class TicketQuerySet(models.QuerySet):
         )
 
     def countable(self):
-        """Tickets that count in KPIs: not invalid, not merged duplicates."""
-        return self.exclude(close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE])
+        """Tickets that count in KPIs and the work summary: not invalid, not merged duplicates, not imported."""
+        return self.exclude(close_reason__in=UNCOUNTED_CLOSE_REASONS)
+
+
+# closed this way, a ticket counts in no figure (kpis.counted_assignments, TicketQuerySet.countable)
+UNCOUNTED_CLOSE_REASONS = (CloseReason.INVALID, CloseReason.DUPLICATE, CloseReason.IMPORTED)
 
 
 class Ticket(models.Model):
@@ -175,6 +179,8 @@ class Ticket(models.Model):
     )
     external_id = models.CharField(_("上级平台工单号"), max_length=100, blank=True, editable=False)
     upstream_reply_by = models.DateTimeField(_("上级平台办结期限"), null=True, blank=True, editable=False)
+    # a past work order from import_tickets: the row's key, so that importing a file again adds nothing
+    import_key = models.CharField(_("导入键"), max_length=64, null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -199,7 +205,7 @@ class Ticket(models.Model):
             models.Index(fields=["created_at"], name="ticket_created"),
             # the few tickets no KPI counts (kpis.counted_assignments): a small set hashed once per query
             models.Index(
-                fields=["id"], condition=Q(close_reason__in=[CloseReason.INVALID, CloseReason.DUPLICATE]),
+                fields=["id"], condition=Q(close_reason__in=UNCOUNTED_CLOSE_REASONS),
                 name="ticket_not_countable",
             ),
         ]
@@ -364,6 +370,8 @@ class TicketEvent(models.Model):
         UNPUBLISH = "unpublish", _("取消公开")
         # issue 7: the resident asked again about this open ticket
         URGE = "urge", _("催办")
+        # issue 8: a past work order taken from a spreadsheet
+        IMPORT = "import", _("历史导入")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("工单"))
     action = models.CharField(_("动作"), max_length=30, choices=Action.choices)

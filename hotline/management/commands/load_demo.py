@@ -1487,11 +1487,12 @@ def backdate(ticket_ids):
 
 
 def load_public_services(*, seed):
-    """Promotions, pledges and service guides (hotline/demo/), each loaded once; their summary lines."""
-    from hotline.demo import guides, pledges, promotions
+    """Promotions, pledges, service guides and keyword rules (hotline/demo/), each loaded once, and the
+    unit classifier's first training; their summary lines."""
+    from hotline.demo import guides, pledges, promotions, routing
 
     now = timezone.now()
-    lines = [module.load(now=now, rng=random.Random(seed)) for module in (guides, pledges, promotions)]
+    lines = [module.load(now=now, rng=random.Random(seed)) for module in (guides, pledges, promotions, routing)]
     return lines + [publish_last_months_ranking(now=now)]
 
 

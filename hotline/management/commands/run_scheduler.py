@@ -4,7 +4,8 @@ Every minute: the deadline sweep and SMS retries that are due (including sends
 whose lease expired), and, while any rows are pending, upstream platforms' webhook
 retries. Nightly: pruning of finished task results, the notice of service guides past their
 check date, and deleting public-form promotion requests never confirmed and SMS-code
-confirmations older than a week (each only when there are any). Every job is safe if two
+confirmations older than a week, and training the unit classifier on new history (each only when
+there is something to do). Every job is safe if two
 schedulers run at once, so a second copy does no harm.
 
 A send whose lease expired has an unknown outcome (its worker died, maybe after the
@@ -23,6 +24,7 @@ from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
 from hotline import confirmations, guides, promotion_tasks, promotions, tasks, upstream
+from hotline.routing import training
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ NIGHTLY_WHEN = (
     # public-form promotion requests whose SMS code never came back (with their photos)
     (promotion_tasks.purge_unconfirmed_promotions, promotions.has_unconfirmed_to_purge),
     (tasks.purge_confirmations, confirmations.has_old_to_purge),
+    # a new version of the unit classifier when tickets were handled since the last training
+    (tasks.train_router, training.has_new_history),
 )
 
 
