@@ -90,3 +90,14 @@ def test_the_command_reports_the_version_and_its_accuracy(units, capsys):
     call_command("train_router")
     out = capsys.readouterr().out
     assert "v1" in out and "历史工单 240 件" in out and "首位命中率" in out
+
+
+@pytest.mark.django_db
+def test_a_stored_model_that_cannot_be_loaded_falls_back_to_the_rules(units, village):
+    bulk_history(units, per_unit=80)
+    run = training.train()
+    RouterModel.objects.filter(pk=run.pk).update(artifact=b"not a joblib file")
+    classifier._active.update(key=None, version=None, model=None)
+
+    got = suggest_units(title="自来水管爆裂", village=village)
+    assert got[0]["unit"] == units["town"] and "模型" not in got[0]["reason"]

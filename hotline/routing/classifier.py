@@ -6,6 +6,7 @@ loaded and checks with one small query per suggestion whether it is still the ac
 """
 
 import io
+import logging
 
 import joblib
 import sklearn
@@ -16,6 +17,7 @@ from sklearn.pipeline import make_pipeline
 from hotline.models import RouterModel
 
 LIBRARY = f"scikit-learn {sklearn.__version__}"
+logger = logging.getLogger(__name__)
 
 
 def build():
@@ -65,5 +67,10 @@ def active():
         data = RouterModel.objects.filter(pk=current[0]).values_list("artifact", flat=True).first()
         if not data:
             return None, None
-        _active.update(key=current, version=current[1], model=loads(data))
+        try:
+            model = loads(data)
+        except Exception:  # e.g. stored by another scikit-learn version: suggest from the rules until retrained
+            logger.exception("the active unit classifier v%s could not be loaded", current[1])
+            return None, None
+        _active.update(key=current, version=current[1], model=model)
     return _active["version"], _active["model"]
