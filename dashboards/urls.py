@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("dashboards.urls_guides")),
     path("", include("dashboards.urls_ranking")),
     path("", include("dashboards.urls_kpis")),
+    path("", include("dashboards.urls_privacy")),
 ]

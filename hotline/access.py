@@ -37,6 +37,9 @@ HOTLINE_ACTIONS = {
     "urge": {roles.OPERATOR, roles.SUPERVISOR},
     # issue 8: past work orders from a spreadsheet (workflow.import_closed_ticket, manage.py import_tickets)
     "import_tickets": {roles.SUPERVISOR},
+    # issue 10: a resident's request for their personal data: export it, or erase it (hotline.privacy)
+    "export_resident": {roles.SUPERVISOR},
+    "erase_resident": {roles.SUPERVISOR},
 }
 LEAD_UNIT_ACTIONS = {
     "sign": {roles.UNIT_LIAISON, roles.UNIT_HEAD},
@@ -52,6 +55,8 @@ LEAD_UNIT_ACTIONS = {
 UPSTREAM_ACTIONS = {"receive", "note"}
 # What the system login does on behalf of residents (SMS), the sweep and tasks.
 SYSTEM_ACTIONS = {"receive", "record_satisfaction", "close", "supervise", "remind", "note", "urge", "import_tickets"}
+# the nightly retention job erases residents whose data is past the retention period (hotline.privacy)
+SYSTEM_ACTIONS |= {"erase_resident"}
 
 
 def roles_of(user):

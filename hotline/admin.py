@@ -486,3 +486,4 @@ from hotline import admin_pledges  # noqa: E402,F401  (pledges, issue 6: read on
 from hotline import admin_guides  # noqa: E402,F401  (service guides, issue 6)
 from hotline import admin_promotions  # noqa: E402,F401  (promotion requests, issue 6)
 from hotline import admin_routing  # noqa: E402,F401  (smart dispatch, issue 8)
+from hotline import admin_privacy  # noqa: E402,F401  (records of residents' data requests, issue 10)

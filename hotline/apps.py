@@ -23,3 +23,4 @@ class HotlineConfig(AppConfig):
         post_migrate.connect(sync_sms_templates, sender=self)
         from hotline import pledges  # noqa: F401 - registers the pledge forms' SMS-code handlers
         from hotline import promotions  # noqa: F401 - registers the public form's SMS-code handler
+        from hotline import upload_checks  # noqa: F401 - registers the MEDIA_ROOT-outside-static check

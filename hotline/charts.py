@@ -54,6 +54,8 @@ def _count_ticks(values):
 def render(chart):
     """The chart as SVG text (no XML declaration, no script, no comments) for inline use."""
     svg = chart.render(is_unicode=True)
+    # the hidden tooltip's style="opacity: 0" as an attribute: the CSP allows no inline style attribute
+    svg = svg.replace('style="opacity: 0"', 'opacity="0"')
     return _COMMENT.sub("", _SCRIPT.sub("", svg))
 
 

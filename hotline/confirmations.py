@@ -17,14 +17,13 @@ import secrets
 import unicodedata
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from hotline import clock, messaging
+from hotline import clock, messaging, ratelimits
 from hotline.models import PhoneConfirmation, Resident
 from hotline.phones import is_mobile, normalize_phone
 
@@ -37,6 +36,10 @@ def handler(purpose):
         return function
 
     return register
+
+
+class TooMany(ValidationError):
+    """A rate limit (codes per phone or per address): the page answers 429 and keeps what was typed."""
 
 
 def _hash(token, code):
@@ -52,7 +55,8 @@ def start(*, phone, purpose, payload, address=""):
     """Queue a code to `phone` for this submission; returns the PhoneConfirmation (its token goes in the URL).
 
     Raises ValidationError (on the "phone" field) for a number that cannot take SMS or
-    that was sent too many codes lately, and for too many codes from one client address.
+    that was sent too many codes lately, and for too many codes from one client address
+    (those two as TooMany, a ValidationError the pages answer with 429).
     """
     try:
         phone = normalize_phone(phone)
@@ -66,9 +70,9 @@ def start(*, phone, purpose, payload, address=""):
     minutes, _attempts = _limits()
     recent = PhoneConfirmation.objects.filter(phone=phone, created_at__gte=now - dt.timedelta(hours=1)).count()
     if recent >= settings.HOTLINE["CONFIRM_CODES_PER_PHONE_HOUR"]:
-        raise ValidationError({"phone": [_("这个号码获取验证码太频繁，请一小时后再试。")]})
+        raise TooMany({"phone": [_("这个号码获取验证码太频繁，请一小时后再试。")]})
     if address and not _address_allowed(address):
-        raise ValidationError({"phone": [_("提交太频繁，请稍后再试。")]})
+        raise TooMany({"phone": [_("提交太频繁，请稍后再试。")]})
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         confirmation = PhoneConfirmation(
@@ -88,14 +92,8 @@ def start(*, phone, purpose, payload, address=""):
 
 def _address_allowed(address):
     """At most CONFIRM_CODES_PER_ADDRESS_HOUR codes per client address per hour (a fixed hourly window)."""
-    key = f"confirm-codes:{address}:{clock.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= settings.HOTLINE["CONFIRM_CODES_PER_ADDRESS_HOUR"]
+    limit = settings.HOTLINE["CONFIRM_CODES_PER_ADDRESS_HOUR"]
+    return ratelimits.hit("confirm-codes", address, limit=limit, period=3600).allowed
 
 
 def pending(token):

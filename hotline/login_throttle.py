@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
+from hotline.ratelimits import client_address, increment  # noqa: F401 (client_address: its callers import it here)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -53,20 +55,6 @@ def _keys(username, address):
     return keys
 
 
-def client_address(request):
-    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the
-    outermost trusted proxy saw (read from the right of X-Forwarded-For, which a client can forge
-    on the left)."""
-    if request is None:
-        return ""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def check(*, username, address, now=None):
     """May a password be checked now for this username from this address?"""
     conf, now = _conf(), now or time.time()
@@ -91,11 +79,7 @@ def check(*, username, address, now=None):
 def record_failure(*, username, address, now=None):
     now, timeout = now or time.time(), _conf()["LOCKOUT_SECONDS"]
     for _kind, key in _keys(username, address):
-        cache.add(key, 0, timeout=timeout)
-        try:
-            cache.incr(key)  # atomic, so concurrent failures all count
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=timeout)
+        increment(key, timeout)  # atomic, so concurrent failures all count
         cache.touch(key, timeout)
         cache.set(key + ":last", now, timeout=timeout)
 

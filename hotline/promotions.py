@@ -740,6 +740,8 @@ def public_products():
 def public_contact(request):
     """The villager's phone as the public may see it: in full (national form) only with their consent, else None."""
     if request.contact_public and request.resident_id and request.status in PUBLIC_STATUSES:
+        if not request.resident.phone:  # erased (hotline.privacy)
+            return None
         return str(request.resident.phone).removeprefix("+86")
     return None
 

@@ -14,8 +14,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
+
+def secret(name, default):
+    """A secret from NAME_FILE (a file holding it: Docker secrets, systemd credentials) or NAME, else
+    `default`. The file wins over the variable; its trailing newline is dropped."""
+    path = env(f"{name}_FILE", default="")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(f"{name}_FILE={path}: cannot read the file ({error.strerror}).") from None
+    return env(name, default=default)
+
+
 DEFAULT_SECRET_KEY = "dev-only-insecure-key-change-me"
-SECRET_KEY = env("SECRET_KEY", default=DEFAULT_SECRET_KEY)
+SECRET_KEY = secret("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -38,6 +53,7 @@ INSTALLED_APPS = [
     "simple_history",
     "phonenumber_field",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "hotline",
@@ -47,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hotline.middleware.ChineseByDefaultLocaleMiddleware",
@@ -88,9 +105,8 @@ TEMPLATES = [
 # other's write locks.
 SQLITE_PATH = env("SQLITE_PATH", default=str(BASE_DIR / "var" / "hotline.sqlite3"))
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}"
-    )
+    # the URL may hold the database password: DATABASE_URL_FILE works too
+    "default": env.db_url_config(secret("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +126,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels ---------------------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="")
+REDIS_URL = secret("REDIS_URL", "")  # may hold a password: REDIS_URL_FILE works too
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -158,6 +174,52 @@ LOGIN_THROTTLE = {
 # How many proxies in front of the web servers append to X-Forwarded-For (0: clients connect directly).
 # Behind a proxy, leaving this 0 would make every client look like the proxy to the login throttle.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- HTTPS, cookies, headers (docs/security.md; `manage.py check --deploy` is silent in production) ----
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients' requests):
+# on by default when TRUSTED_PROXY_COUNT says there is a proxy. Never trust the header otherwise:
+# a client could claim https.
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=TRUSTED_PROXY_COUNT > 0)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production (DEBUG off) is HTTPS only; the embedded default serves http://127.0.0.1:8000.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[])  # regexes of paths, e.g. a health check
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: pages carry the token (hx-headers on <body>, the forms' hidden field).
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts and styles from our own origin only. No inline script
+# and no eval anywhere (htmx runs with allowEval off and no hx-on attributes; templates/base.html);
+# the one inline style allowed is the stylesheet inside a server-rendered pygal chart, by nonce
+# (dashboards/templatetags/csp_tags.py). 'self' in connect-src covers the same-origin WebSocket.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- I18N -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -240,11 +302,11 @@ SPECTACULAR_SETTINGS = {
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="AC00000000000000000000000000000000")
 DEMO_TWILIO_AUTH_TOKEN = "demo-auth-token"
-TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default=DEMO_TWILIO_AUTH_TOKEN)
+TWILIO_AUTH_TOKEN = secret("TWILIO_AUTH_TOKEN", DEMO_TWILIO_AUTH_TOKEN)
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="+15005550006")
 TWILIO_PUBLIC_BASE_URL = env("TWILIO_PUBLIC_BASE_URL", default="")
 # Webhooks signed with HMAC-SHA256 (X-Twilio-Webhooks-Signature-Settings) use this SharedKey secret.
-TWILIO_WEBHOOK_SHARED_KEY = env("TWILIO_WEBHOOK_SHARED_KEY", default="")
+TWILIO_WEBHOOK_SHARED_KEY = secret("TWILIO_WEBHOOK_SHARED_KEY", "")
 # Behind a TLS-terminating proxy without TWILIO_PUBLIC_BASE_URL: take the scheme from X-Forwarded-Proto.
 TWILIO_TRUST_FORWARDED_PROTO = env.bool("TWILIO_TRUST_FORWARDED_PROTO", default=False)
 # Where the REST API lives (tests point the real twilio client at a fake server on loopback).
@@ -294,6 +356,16 @@ HOTLINE = {
     "CONFIRM_MAX_ATTEMPTS": env.int("HOTLINE_CONFIRM_MAX_ATTEMPTS", default=5),
     "CONFIRM_CODES_PER_PHONE_HOUR": env.int("HOTLINE_CONFIRM_CODES_PER_PHONE_HOUR", default=3),
     "CONFIRM_CODES_PER_ADDRESS_HOUR": env.int("HOTLINE_CONFIRM_CODES_PER_ADDRESS_HOUR", default=20),
+    # every form a visitor posts without logging in (product application, pledge feedback and votes,
+    # the SMS-code page): posts per client address per hour (hotline.ratelimits; a village behind one
+    # carrier NAT shares an address, so not too low)
+    "PUBLIC_POSTS_PER_ADDRESS_HOUR": env.int("HOTLINE_PUBLIC_POSTS_PER_ADDRESS_HOUR", default=60),
+    # inbound SMS floods (hotline.intake.flood): within the window, a sender's SMS beyond SMS_FLOOD_TICKETS
+    # new tickets (or promotion requests) join their latest ticket, and beyond SMS_FLOOD_MESSAGES messages
+    # get one notice, then no reply until the window has passed (every inbound SMS is still stored)
+    "SMS_FLOOD_WINDOW_MINUTES": env.int("HOTLINE_SMS_FLOOD_WINDOW_MINUTES", default=60),
+    "SMS_FLOOD_TICKETS": env.int("HOTLINE_SMS_FLOOD_TICKETS", default=3),
+    "SMS_FLOOD_MESSAGES": env.int("HOTLINE_SMS_FLOOD_MESSAGES", default=5),
     # service guides not checked for this many days are flagged to their unit
     "GUIDE_STALE_DAYS": env.int("HOTLINE_GUIDE_STALE_DAYS", default=365),
     # the ticket list's XLSX export stops after this many rows (and says so in the file)
@@ -306,6 +378,9 @@ HOTLINE = {
     "BACKUP_DIR": env("HOTLINE_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")),
     "BACKUP_KEEP_DAYS": env.int("HOTLINE_BACKUP_KEEP_DAYS", default=30),
     "BACKUP_PG_BIN_DIR": env("HOTLINE_BACKUP_PG_BIN_DIR", default=""),
+    # personal data of tickets closed more than this many years ago is anonymised nightly
+    # (hotline.privacy.anonymise_expired, docs/privacy.md); 0: kept for ever
+    "RETENTION_YEARS": env.int("HOTLINE_RETENTION_YEARS", default=5),
 }
 
 # Open311 GeoReport v2 at /open311/v2/ (api/open311/): one jurisdiction, public tickets only
@@ -326,13 +401,36 @@ OPEN311 = {
     "GET_RATE_PER_ADDRESS": env("OPEN311_GET_RATE_PER_ADDRESS", default="300/min"),
 }
 
+# the console SMS gateway (development) prints the template, segments and masked number; the text
+# itself only with SMS_CONSOLE_SHOW_BODY=true (docs/privacy.md: no SMS body in the logs)
+SMS_CONSOLE_SHOW_BODY = env.bool("SMS_CONSOLE_SHOW_BODY", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a safety net: phone numbers in any log line are masked (hotline/logging.py, docs/privacy.md)
+    "filters": {"mask_phones": {"()": "hotline.logging.MaskPhonesFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_phones"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# DEBUG shows settings and code to whoever gets an error page: only on this machine or a local name.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]", "testserver"}
+
+
+def _is_local(host):
+    host = host.lower().lstrip(".")
+    return host in LOCAL_HOSTS or host.endswith((".localhost", ".local"))
+
+
+if DEBUG and not all(_is_local(host) for host in ALLOWED_HOSTS):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DEBUG is on with a public host in ALLOWED_HOSTS (%s): set DEBUG=false for a public server, or list "
+        "only localhost, 127.0.0.1, ::1 or *.local names." % ", ".join(h for h in ALLOWED_HOSTS if not _is_local(h))
+    )
 
 # Production (DEBUG off) never runs on the published development secrets: anyone could sign
 # Twilio webhooks with the demo token, or forge sessions with the demo key.
@@ -340,6 +438,8 @@ if not DEBUG:
     from django.core.exceptions import ImproperlyConfigured
 
     if SECRET_KEY == DEFAULT_SECRET_KEY:
-        raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY (the development key is public).")
+        raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY or SECRET_KEY_FILE (the development key is public).")
     if TWILIO_AUTH_TOKEN in ("", DEMO_TWILIO_AUTH_TOKEN):
-        raise ImproperlyConfigured("DEBUG is off: set TWILIO_AUTH_TOKEN (webhook signatures are checked with it).")
+        raise ImproperlyConfigured(
+            "DEBUG is off: set TWILIO_AUTH_TOKEN or TWILIO_AUTH_TOKEN_FILE (webhook signatures are checked with it)."
+        )

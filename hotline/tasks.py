@@ -78,6 +78,15 @@ def purge_confirmations():
 
 
 @task()
+def anonymise_expired_personal_data():
+    """Nightly: personal data of tickets closed more than HOTLINE_RETENTION_YEARS ago (hotline.privacy).
+    Safe twice at once: each resident is handled under a row lock, and what is done is not selected again."""
+    from hotline import privacy
+
+    return privacy.anonymise_expired()
+
+
+@task()
 def notify_stale_guides():
     """Nightly: tell units whose service guides are past their check date (once per guide and period)."""
     from hotline import guides

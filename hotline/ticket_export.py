@@ -36,7 +36,22 @@ def _resident(user, ticket):
         return ""
     if not access.sees_resident(user, ticket):
         return _("保密")
-    return " ".join(part for part in (ticket.resident.name, mask_phone(str(ticket.resident.phone))) if part)
+    return " ".join(part for part in (ticket.resident.name, mask_phone(ticket.resident.phone or "")) if part)
+
+
+def text_cells(book):
+    """Every string cell of an ordinary (not write-only) workbook typed as text, so a unit name or any
+    words starting with =, +, - or @ are never taken as a formula by a spreadsheet (formula injection);
+    control characters, which XLSX cannot hold, are dropped. Call just before saving."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
+                    cell.value = value
+                    cell.data_type = "s"
 
 
 def _local(moment):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hotline import access, clock, events, messaging, roles, upstream
+from hotline import access, clock, confidentiality, events, messaging, roles, upstream
 from hotline.deadlines import WorkCalendar, deadlines_from, reply_remind_for
 from hotline.errors import InvalidInput, InvalidState, NotAllowed
 from hotline.models import (
@@ -72,14 +72,15 @@ class _Change:
             action=action,
             actor=self.by,
             actor_unit=unit if unit is not None else access.unit_of(self.by),
-            note=note,
+            # units read the timeline: never the name or number of a resident hidden from them
+            note=confidentiality.for_units(self.ticket, note),
             public=public,
             created_at=clock.now(),
         )
 
     def sms_resident(self, template, **params):
         resident = self.ticket.resident
-        if resident is None:
+        if resident is None or not resident.phone:  # no phone: the resident's data was erased (hotline.privacy)
             return None
         message = messaging.queue_sms(
             phone=resident.phone, template=template, params={"number": self.ticket.number, **params},
@@ -254,6 +255,9 @@ def receive(
             created_by=by,
             created_at=clock.now(),
         )
+        # a report signed "我是…，电话…" by SMS: its words reach the unit, the name and number must not
+        ticket.title = confidentiality.for_units(ticket, ticket.title)
+        ticket.description = confidentiality.for_units(ticket, ticket.description)
         _save(ticket, by)
         if call is not None and call.ticket_id is None:
             call.ticket = ticket  # the call it was taken from: its recording shows on the ticket
@@ -490,6 +494,7 @@ def decide_return(*, ticket, by, approve, note=""):
             raise InvalidState(_("该退单申请已不适用于工单当前状态，只能驳回。"))
         if not approve:
             note = _require_text(note, "note", _("驳回退单请说明理由。"))
+        note = confidentiality.for_units(ticket, note)  # the unit reads the decision
         now = clock.now()
         request.status = RequestStatus.APPROVED if approve else RequestStatus.DENIED
         request.decided_by, request.decided_at, request.decision_note = by, now, note
@@ -555,6 +560,7 @@ def decide_extension(*, ticket, by, approve, note=""):
             raise InvalidState(_("该延期申请已不适用于工单当前状态，只能驳回。"))
         if not approve:
             note = _require_text(note, "note", _("驳回延期请说明理由。"))
+        note = confidentiality.for_units(ticket, note)  # the unit reads the decision
         now = clock.now()
         request.status = RequestStatus.APPROVED if approve else RequestStatus.DENIED
         request.decided_by, request.decided_at, request.decision_note = by, now, note
@@ -647,6 +653,7 @@ def review(*, ticket, by, accept, note=""):
             raise InvalidState(_("该工单的答复已审核。"))
         if not accept:
             note = _require_text(note, "note", _("退回答复请说明需要补充或改正的内容。"))
+        note = confidentiality.for_units(ticket, note)  # shown to the unit, and sent to its liaisons by SMS
         now = clock.now()
         answer.review_status = ReviewStatus.ACCEPTED if accept else ReviewStatus.SENT_BACK
         answer.reviewed_by, answer.reviewed_at, answer.review_note = by, now, note
@@ -694,6 +701,7 @@ def record_satisfaction(*, ticket, by, satisfaction, reason="", via="phone"):
         if not (awaiting_reply_rating or awaiting_answer_rating):
             raise InvalidState(_("工单%(number)s当前没有待评价的答复。") % {"number": ticket.number})
         now = clock.now()
+        reason = confidentiality.for_units(ticket, reason)  # shown to the unit on the ticket page
         ticket.satisfaction, ticket.satisfaction_reason, ticket.satisfaction_at = satisfaction, reason, now
         fields = ["satisfaction", "satisfaction_reason", "satisfaction_at"]
         if awaiting_reply_rating:
@@ -953,6 +961,7 @@ def escalate_return(*, ticket, by, note):
             raise InvalidState(_("该退单申请已提交督办裁决。"))
         if returned_before(request):
             raise InvalidState(_("该工单此前已被退回过，本次退单申请已由督办裁决。"))
+        note = confidentiality.for_units(ticket, note)  # shown to the unit with its request
         request.escalated_by, request.escalated_at, request.escalation_note = by, clock.now(), note
         _save(request, by, "escalated_by", "escalated_at", "escalation_note")
         change = _Change(ticket, by)
@@ -974,7 +983,8 @@ def _personal_data_in(ticket, summary):
     resident = ticket.resident
     if resident is None:
         return False
-    national = resident.phone[3:] if resident.phone.startswith("+86") else resident.phone.lstrip("+")
+    phone = resident.phone or ""  # None once erased (hotline.privacy)
+    national = phone[3:] if phone.startswith("+86") else phone.lstrip("+")
     if len(national) >= 7 and national in digits:
         return True
     return len(resident.name.strip()) >= 2 and resident.name.strip() in summary

@@ -58,6 +58,8 @@ def test_a_message_twilio_never_got_is_sent_once(fake_twilio, resident):
 
 
 def test_the_same_text_sent_earlier_to_the_same_number_is_not_mistaken_for_it(fake_twilio, resident):
+    resident.privacy_notice_at = timezone.now()  # had the privacy notice before: both texts the same
+    resident.save(update_fields=["privacy_notice_at"])
     earlier = queue(resident)
     messaging.deliver(message_id=earlier.pk)  # the same words, really sent before, under its own row
     message = queue(resident)

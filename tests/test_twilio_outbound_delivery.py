@@ -21,7 +21,8 @@ def test_the_acknowledgement_of_a_new_ticket_is_sent_through_twilio(
         {
             "To": "+8613800138000",
             "From": settings.TWILIO_FROM_NUMBER,
-            "Body": f"已受理您的诉求，工单号{ticket.number}。回复“CX {ticket.number}”查询进度。",
+            # a resident's first acknowledgement links the privacy notice (hotline.privacy, docs/privacy.md)
+            "Body": f"已受理您的诉求，工单号{ticket.number}。回复“CX {ticket.number}”查询进度。隐私说明：{BASE}/public/privacy/",
             "StatusCallback": f"{BASE}/twilio/status/?m={message.pk}",
         }
     ]
@@ -29,7 +30,7 @@ def test_the_acknowledgement_of_a_new_ticket_is_sent_through_twilio(
     assert sid.startswith("SM") and len(sid) == 34
     assert (message.status, message.provider, message.external_id) == ("sent", "twilio", sid)
     assert (message.attempts, message.error, message.error_code, message.lease_until) == (1, "", "", None)
-    assert message.sent_at is not None and message.segments == 1
+    assert message.sent_at is not None and message.segments == 2  # with the privacy notice's link
 
 
 def test_a_dispatch_tells_the_resident_and_the_unit_each_with_its_own_callback_url(

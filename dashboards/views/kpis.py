@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dashboards.kpi_period import period_from
-from hotline import access, appeals, clock, kpis, roles
+from hotline import access, appeals, clock, kpis, roles, ticket_export
 from hotline.errors import InvalidInput, InvalidState, NotAllowed
 from hotline.models import Assignment, KpiAppeal
 
@@ -135,6 +135,7 @@ def export_xlsx(request):
         definitions.append([str(definition.label), str(definition.help)])
     definitions.column_dimensions["A"].width = 24
     definitions.column_dimensions["B"].width = 100
+    ticket_export.text_cells(book)  # unit names and labels stay text, never formulas
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from dashboards import pledge_forms as forms
 from dashboards.forms import add_workflow_error
+from dashboards.views import public
 from hotline import access, confirmations, pledges
 from hotline.errors import InvalidInput, InvalidState, NotAllowed
-from hotline.login_throttle import client_address
+from hotline.ratelimits import client_address
 from hotline.models import Pledge, PledgeItem, PledgeUpdate, PledgeUpdatePhoto, Unit
 
 Status = Pledge.Status
@@ -115,15 +116,16 @@ def _start_confirmation(request, pledge, form, purpose, payload):
             phone=form.cleaned_data["phone"], purpose=purpose, payload=payload, address=client_address(request)
         )
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
+        public.add_errors(form, error)
         return None
     return redirect("public_confirm", confirmation.token)
 
 
 def _public_form_failed(request, pledge, **forms_):
-    return render(request, "public/pledges/pledge.html", _public_context(request, pledge, **forms_), status=400)
+    """The pledge page again with the form's errors and what was typed: 400, or 429 past a rate limit."""
+    (form,) = forms_.values()
+    context = _public_context(request, pledge, **forms_)
+    return render(request, "public/pledges/pledge.html", context, status=public.failed_status(form))
 
 
 @require_POST
@@ -133,7 +135,7 @@ def public_feedback(request, pk):
     form = forms.FeedbackForm(request.POST, prefix="feedback")
     if pledge.status not in pledges.FEEDBACK_STATUSES:
         form.add_error(None, _("这项承诺已撤回，不再接受意见。"))
-    elif form.is_valid():
+    elif not public.over_limit(request, form) and form.is_valid():
         response = _start_confirmation(
             request, pledge, form, "pledge_feedback", {"pledge": pledge.pk, "text": form.cleaned_data["text"].strip()}
         )
@@ -149,7 +151,7 @@ def public_vote(request, pk):
     form = forms.VoteForm(request.POST, prefix="vote")
     if pledge.status != Status.DONE:
         form.add_error(None, _("这项承诺尚未完成，单位标记完成后才能验单。"))
-    elif form.is_valid():
+    elif not public.over_limit(request, form) and form.is_valid():
         response = _start_confirmation(
             request, pledge, form, "pledge_vote", {"pledge": pledge.pk, "verdict": form.cleaned_data["verdict"]}
         )

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from dashboards import promotion_forms as pf
 from dashboards.forms import add_workflow_error
-from hotline import access, confirmations, login_throttle, promotions
+from dashboards.views import public
+from hotline import access, confirmations, promotions, ratelimits
 from hotline.errors import InvalidInput, InvalidState, NotAllowed
 from hotline.models import PromotionPlacement, PromotionRequest, Resident
 from hotline.phones import normalize_phone
@@ -356,7 +357,7 @@ def product(request, pk):
 def apply(request):
     """The public application form; on valid input the request waits for the SMS code (hotline.confirmations)."""
     form = pf.PublicApplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not public.over_limit(request, form) and form.is_valid():
         data = form.cleaned_data
         stored = []
         try:
@@ -367,18 +368,16 @@ def apply(request):
                 stored = list(req.photos.values_list("image", flat=True))
                 confirmation = confirmations.start(
                     phone=data["phone"], purpose="promotion", payload={"promotion": req.pk},
-                    address=login_throttle.client_address(request),
+                    address=ratelimits.client_address(request),
                 )
         except InvalidInput as exc:
             add_workflow_error(form, exc)
         except ValidationError as exc:
             promotions.delete_files(stored)  # the rows were rolled back; their files go too
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            public.add_errors(form, exc)
         else:
             return redirect("public_confirm", confirmation.token)
-    status = 400 if form.errors else 200
+    status = public.failed_status(form) if form.errors else 200
     return render(request, "promotions/public_apply.html", {
         "form": form, "public_section": "products", "photos_lost": bool(request.FILES) and bool(form.errors),
     }, status=status)

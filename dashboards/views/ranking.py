@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dashboards.ranking_forms import RankingSchemeForm
-from hotline import access, charts, kpis, ranking, roles
+from hotline import access, charts, kpis, ranking, roles, ticket_export
 from hotline.errors import InvalidInput
 from hotline.models import RankingPublication, RankingScheme
 
@@ -154,6 +154,7 @@ def export_xlsx(request):
         ])
     sheet.column_dimensions["B"].width = 24
     sheet.freeze_panes = "C3"
+    ticket_export.text_cells(book)  # unit names and labels stay text, never formulas
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

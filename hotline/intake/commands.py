@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from hotline import clock, numbers, promotions, workflow
 from hotline import pledges  # 承诺/CN, 验单/YD
 from hotline.errors import InvalidState
+from hotline.intake import flood
 from hotline.messaging.templates import render
 from hotline.models import Message, Resident, Ticket, TicketEvent
 from hotline.models.choices import Kind, Satisfaction, Status
@@ -208,23 +209,37 @@ class Answer:
     template: str  # "" for no reply at all
     params: dict = dataclasses.field(default_factory=dict)
     ticket: Ticket | None = None
+    flood: bool = False  # the SMS was merged into the sender's latest ticket (hotline.intake.flood)
+    skip: str = ""  # why the reply is recorded but not sent (a flood past its one notice)
 
 
 def handle(inbound, *, sender_valid=True):
     """Act on a stored inbound `Message`; returns the `Answer`. Runs in the caller's transaction."""
     with translation.override(settings.LANGUAGE_CODE):
+        now = clock.now()
         if not sender_valid:
-            return Answer("sms_unknown_sender")
+            return _limit_reply(inbound, Answer("sms_unknown_sender"), flood.measure(inbound, None, now))
         by = workflow.system_user()
         resident = Resident.for_phone(inbound.phone, by=by)
         # one resident's messages are handled one at a time, so a second SMS sees the first one's ticket
         resident = Resident.objects.select_for_update().get(pk=resident.pk)
         inbound.resident = resident
-        answer = _act(inbound, _command(inbound), resident, by)
+        state = flood.measure(inbound, resident, now)
+        answer = _act(inbound, _command(inbound), resident, by, state)
         if answer.ticket is not None:
             inbound.ticket = answer.ticket
         inbound.save(update_fields=["resident", "ticket"])
-        return answer
+        return _limit_reply(inbound, answer, state)
+
+
+def _limit_reply(inbound, answer, state):
+    """A flood gets one notice per window, then replies recorded as skipped (hotline.intake.flood)."""
+    verdict = flood.reply_verdict(inbound, answer, state)
+    if verdict == "notice":
+        return Answer("sms_flood", {}, answer.ticket, flood=True)
+    if verdict == "skip":
+        return dataclasses.replace(answer, skip=_("短时间内大量来信，不再逐条回复"))
+    return answer
 
 
 def _command(inbound):
@@ -265,16 +280,16 @@ def _pledge_command(name, arg):
     return Command("vote", arg=rest, number=digits, verdict=verdict)
 
 
-def _act(inbound, command, resident, by):
+def _act(inbound, command, resident, by, state):
     now = clock.now()
     if command.name == "query":
         return _query(command, resident)
     if command.name == "promote":
-        return _promote(inbound, command, resident, by)
+        return _promote(inbound, command, resident, by, state)
     if command.name == "guide":
         return _guide(command)
     if command.name == "pledge":
-        return _pledge_feedback(command, resident, by)
+        return _pledge_feedback(inbound, command, resident, by, state)
     if command.name == "vote":
         return _pledge_vote(command, resident, by)
     if command.name in ("opt_out", "opt_in"):
@@ -292,7 +307,7 @@ def _act(inbound, command, resident, by):
     asked = _awaiting_reason(inbound, resident, now)
     if asked is not None and text:
         return _rate(asked, Satisfaction.UNSATISFIED, text, by)
-    return _free_text(inbound, text, resident, by, now)
+    return _free_text(inbound, text, resident, by, now, state)
 
 
 # queries ---------------------------------------------------------------------------------
@@ -405,9 +420,11 @@ def _rate(ticket, rating, reason, by):
 # promotion, service guides, subscription ------------------------------------------------------
 
 
-def _promote(inbound, command, resident, by):
+def _promote(inbound, command, resident, by, state):
     if not command.arg and not inbound.media:  # photos alone are a request too
         return Answer("sms_promotion_usage")
+    if state.tickets_full:
+        return _merged(inbound, inbound.body, resident, by, state)
     promotions.create_from_sms(inbound=inbound, resident=resident, text=command.arg, by=by)
     return Answer("sms_promotion")
 
@@ -438,7 +455,7 @@ def _guide(command):
     return Answer("sms_guide", params)
 
 
-def _pledge_feedback(command, resident, by):
+def _pledge_feedback(inbound, command, resident, by, state):
     if not command.number:
         return Answer("pledge_usage")
     pledge = pledges.public_pledge(command.number)
@@ -448,6 +465,8 @@ def _pledge_feedback(command, resident, by):
         return Answer("pledge_closed", {"pledge": pledge.number})
     if not _has_words(command.arg):  # "CN 12", "CN 12。"
         return Answer("pledge_usage")
+    if state.tickets_full:
+        return _merged(inbound, inbound.body, resident, by, state)
     ticket = pledges.feedback(pledge=pledge, resident=resident, text=command.arg, by=by)
     return Answer("pledge_feedback_received", {"pledge": pledge.number, "number": ticket.number}, ticket)
 
@@ -509,14 +528,26 @@ def make_title(text):
     return clip(text, TITLE_LENGTH + 1)  # up to TITLE_LENGTH characters, and "…" when cut
 
 
-def _free_text(inbound, text, resident, by, now):
+def _merged(inbound, text, resident, by, state):
+    """Past the sender's new-ticket limit: the words join their latest ticket (hotline.intake.flood)."""
+    ticket = flood.merge(text, resident, state, by)
+    if ticket is None:
+        return Answer("sms_fallback", flood=True)
+    return Answer("sms_appended", {"number": ticket.number}, ticket, flood=True)
+
+
+def _free_text(inbound, text, resident, by, now, state):
     media_note = _("［彩信附件%(n)s个］") % {"n": len(inbound.media)} if inbound.media else ""
     ticket = appendable_ticket(resident, now)
     if ticket is not None:
         workflow.append_message(ticket=ticket, by=by, text="\n".join(filter(None, [text, media_note])))
-        if ticket.status in (Status.DISPATCHED, Status.IN_PROGRESS):  # writing again while a unit has it: 催办
+        if state.flooding:  # a flood is noted once, and is not one 催办 per message
+            flood.note_once(ticket, state, by)
+        elif ticket.status in (Status.DISPATCHED, Status.IN_PROGRESS):  # writing again while a unit has it: 催办
             workflow.urge(ticket=ticket, by=by, note=_("群众短信追问"))
         return Answer("sms_appended", {"number": ticket.number}, ticket)
+    if state.tickets_full:
+        return _merged(inbound, "\n".join(filter(None, [text, media_note])), resident, by, state)
     ticket = workflow.receive(
         by=by, kind=infer_kind(text), channel="sms", title=make_title(text or media_note), description=text,
         resident=resident, acknowledge=False,  # the acknowledgement is this SMS's reply

@@ -14,7 +14,8 @@ other SMS (hotline.intake.status).
 The rules of messaging.queue_sms hold for replies too: a reply that queue_sms
 put on the operators' callback list (a landline) or skipped keeps that status
 and the webhook answers an empty <Response/>. So does Twilio's own STOP/START
-handling, which answers the resident itself.
+handling, which answers the resident itself, and a flood from one number past its one
+notice (hotline.intake.flood): that reply is stored as skipped, with the reason.
 """
 
 import logging
@@ -131,6 +132,10 @@ def _reply(inbound, answer):
         resident=inbound.resident, in_reply_to=inbound,
     )
     if reply.status in NOT_SENT:
+        return reply
+    if answer.skip:  # a flood from this number (hotline.intake.flood): recorded, not sent
+        reply.status, reply.error, reply.next_attempt_at = Message.Status.SKIPPED, answer.skip, None
+        reply.save(update_fields=["status", "error", "next_attempt_at"])
         return reply
     reply.provider, reply.status, reply.sent_at = PROVIDER, Message.Status.SENT, clock.now()
     reply.next_attempt_at = None  # never picked up by the delivery task

@@ -33,8 +33,18 @@ def queue_sms(*, phone, template, params, ticket=None, resident=None, recipient_
     (`in_reply_to`); a resident with a landline gets no SMS at all: the row goes
     onto the operators' callback list (status `callback`) instead.
     """
-    body = render(template, params)
     status = held_back_status(resident=resident, recipient_user=recipient_user, in_reply_to=in_reply_to)
+    body = render(template, params)
+    if template == "received" and status is None and resident is not None and recipient_user is None:
+        from hotline import privacy  # a resident's first acknowledgement links the privacy notice
+
+        notice = privacy.notice_for(resident)
+        if notice:
+            body += notice
+            params = {**params, "privacy": notice}  # for providers that send registered templates
+            type(resident).objects.filter(pk=resident.pk, privacy_notice_at__isnull=True).update(
+                privacy_notice_at=clock.now()
+            )
     status = status or Message.Status.QUEUED
     return Message.objects.create(
         direction=Message.Direction.OUTBOUND,
@@ -62,6 +72,8 @@ def held_back_status(*, resident, recipient_user=None, in_reply_to=None):
     """
     if resident is None or recipient_user is not None:
         return None
+    if not resident.phone:  # the resident's data was erased (hotline.privacy): no number to send to
+        return Message.Status.SKIPPED
     if not resident.can_receive_sms:
         return Message.Status.CALLBACK
     if resident.sms_opt_out and in_reply_to is None:

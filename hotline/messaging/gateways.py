@@ -70,13 +70,22 @@ class Gateway(abc.ABC):
 
 
 class ConsoleGateway(Gateway):
-    """Development: print the SMS (number masked) instead of sending it."""
+    """Development: print a line for the SMS instead of sending it.
+
+    The number masked, the template and the segment count; the text itself only with
+    SMS_CONSOLE_SHOW_BODY on (off by default: no SMS body in the logs, docs/privacy.md).
+    """
 
     name = "console"
 
     def send(self, *, to, text, template="", params=None, reference=None):
+        from hotline.messaging import segment_count
+
         sid = f"console-{uuid.uuid4().hex[:16]}"
-        print(f"[SMS to {mask_phone(to)}] {text}", flush=True)
+        line = f"[SMS {reference or ''} to {mask_phone(to)}] {template or '-'}, {segment_count(text)} segment(s)"
+        if getattr(settings, "SMS_CONSOLE_SHOW_BODY", False):
+            line += f": {text}"
+        print(line, flush=True)
         return sid
 
 

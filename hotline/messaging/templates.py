@@ -7,6 +7,8 @@ from string import Formatter
 
 DEFAULTS = {
     "received": ("已受理您的诉求，工单号{number}。回复“CX {number}”查询进度。", "群众：受理回执"),
+    # appended to a resident's first acknowledgement ("received"): the privacy notice's link (hotline.privacy)
+    "privacy_notice": ("隐私说明：{link}", "群众：首条回执所附隐私说明"),
     "dispatched": ("工单{number}已转{unit}办理，将于{reply_by}前答复您。", "群众：已派单"),
     "extended": ("工单{number}办理期限延至{reply_by}，原因：{reason}", "群众：延期"),
     "answered": ("工单{number}答复：{answer}", "群众：直办答复"),
@@ -35,6 +37,8 @@ DEFAULTS = {
     "sms_empty": ("短信内容为空。请用文字描述您要反映的问题，我们会尽快受理。", "短信回复：空短信"),
     "sms_unknown_sender": ("无法识别您的号码，请用手机号发送短信，或拨打热线电话反映问题。", "短信回复：号码无法识别"),
     "sms_fallback": ("已收到您的短信，工作人员会尽快处理。", "短信回复：已收到（待人工处理）"),
+    # a flood from one number (hotline.intake.flood): one notice per window, then no reply
+    "sms_flood": ("您短时间内发来多条短信，均已收到并合并处理，暂不再逐条回复。", "短信回复：短时间内大量来信"),
     # 承诺事项 (hotline.pledges): residents' feedback (承诺/CN) and verification votes (验单/YD)
     "pledge_feedback_received": ("已收到您对承诺事项{pledge}的意见，工单号{number}。回复“CX {number}”查询进度。", "短信回复：承诺事项意见"),
     "pledge_usage": ("对承诺事项提意见请发“CN 编号 意见”，如：CN 12 路还没修好。编号见承诺事项网页。", "短信回复：承诺意见用法"),

@@ -6,6 +6,7 @@ from hotline.models.integrations import Open311Key, UpstreamSystem, WebhookDeliv
 from hotline.models.messages import Call, Message, SmsTemplate
 from hotline.models.org import StaffProfile, Unit, Village
 from hotline.models.people import Resident
+from hotline.models.privacy import ErasureRecord, ResidentExport
 from hotline.models.pledges import Pledge, PledgeItem, PledgeUpdate, PledgeUpdatePhoto, PledgeVote
 from hotline.models.promotions import PromotionPhoto, PromotionPlacement, PromotionRequest
 from hotline.models.routing import DuplicateFlag, RouterModel, RoutingRule
@@ -28,6 +29,7 @@ __all__ = [
     "CalendarYear",
     "Call",
     "Category",
+    "ErasureRecord",
     "ExtensionRequest",
     "KpiAppeal",
     "Message",
@@ -45,6 +47,7 @@ __all__ = [
     "RankingScheme",
     "Reply",
     "Resident",
+    "ResidentExport",
     "ReturnRequest",
     "ServiceGuide",
     "SlaPolicy",

@@ -13,7 +13,8 @@ def validate_phone(value):
 class Resident(models.Model):
     """群众/来电人, identified by phone in E.164."""
 
-    phone = models.CharField(_("电话"), max_length=20, unique=True, validators=[validate_phone])
+    # NULL once the resident's data was erased (hotline.privacy): the row stays for the tickets' counts
+    phone = models.CharField(_("电话"), max_length=20, unique=True, null=True, blank=True, validators=[validate_phone])
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     village = models.ForeignKey(
         "hotline.Village", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("村/社区")
@@ -22,6 +23,10 @@ class Resident(models.Model):
         _("已退订短信"), default=False, help_text=_("退订后只收到对其来信的直接回复")
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # hotline.privacy: when the first acknowledgement carried the privacy notice's link, and when the
+    # resident's personal data was erased (on request, or when the retention period ran out)
+    privacy_notice_at = models.DateTimeField(_("隐私说明发送时间"), null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

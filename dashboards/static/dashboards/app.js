@@ -11,3 +11,9 @@ document.addEventListener("click", function (event) {
     if (box) box.innerHTML = "";
   }
 });
+// A panel marked data-hold-while-focused is not redrawn (live event or 30 s poll) while the user is
+// in it, e.g. typing a decision: htmx's trigger filters would need eval, which the CSP forbids.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var elt = event.detail.elt;
+  if (elt.matches("[data-hold-while-focused]") && elt.contains(document.activeElement)) event.preventDefault();
+});

@@ -4,8 +4,8 @@ Every minute: the deadline sweep and SMS retries that are due (including sends
 whose lease expired), and, while any rows are pending, upstream platforms' webhook
 retries. Nightly: pruning of finished task results, the notice of service guides past their
 check date, and deleting public-form promotion requests never confirmed and SMS-code
-confirmations older than a week, and training the unit classifier on new history (each only when
-there is something to do). Every job is safe if two
+confirmations older than a week, training the unit classifier on new history, and anonymising
+the personal data of tickets past the retention period (each only when there is something to do). Every job is safe if two
 schedulers run at once, so a second copy does no harm.
 
 A send whose lease expired has an unknown outcome (its worker died, maybe after the
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from hotline import confirmations, guides, promotion_tasks, promotions, tasks, upstream
+from hotline import confirmations, guides, privacy, promotion_tasks, promotions, tasks, upstream
 from hotline.routing import training
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ NIGHTLY_WHEN = (
     (tasks.purge_confirmations, confirmations.has_old_to_purge),
     # a new version of the unit classifier when tickets were handled since the last training
     (tasks.train_router, training.has_new_history),
+    # personal data of tickets closed more than HOTLINE_RETENTION_YEARS ago (docs/privacy.md)
+    (tasks.anonymise_expired_personal_data, privacy.has_expired_personal_data),
 )
 
 
