@@ -14,16 +14,9 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from hotline import access, tasks
+from hotline.admin_access import SupervisorOnly, SupervisorReadOnly
 from hotline.models import RouterModel, RoutingRule
 from hotline.routing import rules
-
-
-class _SupervisorOnly:
-    def has_module_permission(self, request):
-        return access.is_supervisor(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return access.is_supervisor(request.user)
 
 
 class RoutingRuleForm(forms.ModelForm):
@@ -63,7 +56,7 @@ class RoutingRuleForm(forms.ModelForm):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(_SupervisorOnly, SimpleHistoryAdmin):
+class RoutingRuleAdmin(SupervisorOnly, SimpleHistoryAdmin):
     form = RoutingRuleForm
     list_display = ["unit", "keywords", "weight", "is_active", "updated_at"]
     list_filter = ["is_active", "unit"]
@@ -85,7 +78,7 @@ def _percent(value):
 
 
 @admin.register(RouterModel)
-class RouterModelAdmin(_SupervisorOnly, admin.ModelAdmin):
+class RouterModelAdmin(SupervisorReadOnly, admin.ModelAdmin):
     list_display = ["version", "status", "trigger", "started_at", "samples", "classes", "top1_display",
                     "top3_display", "compared_display", "rules_display"]
     list_filter = ["status", "trigger"]
@@ -112,15 +105,6 @@ class RouterModelAdmin(_SupervisorOnly, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("artifact")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         train = self.admin_site.admin_view(self.train_view)
