@@ -110,7 +110,7 @@ def backed_up(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=FAST_HASHING):
         try:
             put_back_migration_data()
-            call_command("load_demo", tickets=DEMO_TICKETS, stdout=StringIO())
+            call_command("load_demo", tickets=DEMO_TICKETS, debug_off_ok=True, stdout=StringIO())
             source = table_snapshot("default")
             output = StringIO()
             with another_connection_writing():

@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F
 from django.test import TestCase, override_settings
@@ -44,7 +45,7 @@ def fast_hashing():
 
 def load_demo(tickets=DEMO_TICKETS):
     out = StringIO()
-    call_command("load_demo", tickets=tickets, stdout=out)
+    call_command("load_demo", tickets=tickets, debug_off_ok=True, stdout=out)
     return out.getvalue()
 
 
@@ -181,3 +182,12 @@ def test_running_it_again_changes_nothing(loaded):
     output = load_demo()
     assert snapshot() == before
     assert "不再生成演示工单" in output
+
+
+@pytest.mark.django_db
+def test_production_settings_refuse_the_demo_and_its_public_passwords(settings):
+    settings.DEBUG = False
+    users = get_user_model().objects.count()
+    with pytest.raises(CommandError, match="--with-debug-off"):
+        call_command("load_demo", tickets=0, stdout=StringIO())
+    assert get_user_model().objects.count() == users

@@ -50,7 +50,7 @@ def demo(django_db_setup, django_db_blocker):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
     ), transaction.atomic():
         with TestCase.captureOnCommitCallbacks():
-            call_command("load_demo", tickets=60, stdout=StringIO())
+            call_command("load_demo", tickets=60, debug_off_ok=True, stdout=StringIO())
         yield
         transaction.set_rollback(True)
 

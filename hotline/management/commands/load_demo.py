@@ -1528,8 +1528,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS, help=f"演示工单数量（默认{DEFAULT_TICKETS}）")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认固定，结果可重现）")
+        parser.add_argument(
+            "--with-debug-off", action="store_true", dest="debug_off_ok",
+            help="DEBUG 关闭时也加载（演示账号的密码是公开的，只用于测试和演示机）",
+        )
 
-    def handle(self, *args, tickets, seed, **options):
+    def handle(self, *args, tickets, seed, debug_off_ok=False, **options):
+        if not settings.DEBUG and not debug_off_ok:
+            # production settings: the demo's logins have a published password
+            raise CommandError("DEBUG 已关闭（生产配置）：演示数据会建立密码公开的账号，不加载。测试或演示机请加 --with-debug-off。")
         if tickets < 0:
             raise CommandError("--tickets 不能为负数。")
         started = time.monotonic()
