@@ -21,8 +21,9 @@ class Message(models.Model):
         DELIVERED = "delivered", _("已送达")
         UNDELIVERED = "undelivered", _("未送达")
         FAILED = "failed", _("发送失败")
-        # not sent by SMS: the resident opted out (退订), or has a landline and is told by phone
-        SKIPPED = "skipped", _("未发送（已退订）")
+        # not sent by SMS, the reason in `error`: the resident opted out (退订), has a landline and is told
+        # by phone, or the sender is flooding us (hotline.intake.flood)
+        SKIPPED = "skipped", _("未发送")
         CALLBACK = "callback", _("待电话告知")
         CALLED = "called", _("已电话告知")  # a callback row done: who and when in called_by/called_at
 
