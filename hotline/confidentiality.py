@@ -18,34 +18,52 @@ import re
 
 HIDDEN = "***"
 
-_SEPARATOR = r"[\s\-‐‑–—－.．]*"
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2212－()（）.．·]*"
 
 
 def _digit(d):
     return f"[{d}{chr(0xFF10 + int(d))}]"  # 1 or its full-width form １
 
 
-def _number_pattern(phone):
+def number_pattern(phone):
+    """A regex for `phone` (E.164) as people write it: +86 138 0013 8000, 0086-138…, 13800138000,
+    full-width digits, and a landline with its leading 0 (+86 871… written 0871…); None if too short."""
     phone = str(phone or "")
     national = phone[3:] if phone.startswith("+86") else phone.lstrip("+")
     if len(national) < 7 or not national.isdigit():
         return None
     digits = _SEPARATOR.join(_digit(d) for d in national)
-    prefix = rf"(?:(?:[+＋]|00)?{_digit(8)}{_digit(6)}{_SEPARATOR})?"
+    if phone.startswith("+86"):
+        prefix = rf"(?:(?:[+＋]|00)?{_digit(8)}{_digit(6)}{_SEPARATOR}|{_digit(0)}{_SEPARATOR})?"
+    else:
+        prefix = r"(?:[+＋]|00)?"
     return re.compile(rf"(?<![0-9０-９]){prefix}{digits}(?![0-9０-９])")
+
+
+class Scrubber:
+    """Takes one resident's phone number (any common form) and name (two characters or more) out of texts."""
+
+    def __init__(self, *, phone, name, replacement=HIDDEN):
+        self.pattern = number_pattern(phone)
+        name = (name or "").strip()
+        self.name = name if len(name) >= 2 else ""
+        self.replacement = replacement
+
+    def __call__(self, text):
+        if not text:
+            return text
+        if self.pattern is not None:
+            text = self.pattern.sub(self.replacement, text)
+        if self.name:
+            text = text.replace(self.name, self.replacement)
+        return text
 
 
 def scrub(text, resident):
     """`text` without `resident`'s name and phone number."""
-    if not text or resident is None:
+    if resident is None:
         return text
-    pattern = _number_pattern(resident.phone)
-    if pattern is not None:
-        text = pattern.sub(HIDDEN, text)
-    name = (resident.name or "").strip()
-    if len(name) >= 2:
-        text = text.replace(name, HIDDEN)
-    return text
+    return Scrubber(phone=resident.phone, name=resident.name)(text)
 
 
 def for_units(ticket, text):

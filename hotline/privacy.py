@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline import access, clock
+from hotline import access, clock, confidentiality
 from hotline.errors import InvalidInput
 from hotline.models import (
     Call,
@@ -80,39 +80,11 @@ def notice_for(resident):
 # --- scrubbing ----------------------------------------------------------------------------------
 
 
-def phone_pattern(phone):
-    """A regex for `phone` (E.164) as people write it: +86 138 0013 8000, 0086-138…, 13800138000, 0871-6512 3456."""
-    if not phone:
-        return None
-    digits = phone[3:] if phone.startswith("+86") else phone.lstrip("+")
-    if len(digits) < 5:
-        return None
-    sep = r"[\s\-\u2010-\u2015()（）.·]?"
-    national = sep.join(re.escape(d) for d in digits)
-    if phone.startswith("+86"):
-        # a landline may be written with its leading 0 (0871…): +86 871… is 0871…
-        national = rf"(?:(?:\+|00)?86{sep}|0{sep})?{national}"
-    else:
-        national = rf"(?:\+|00)?{national}"
-    return re.compile(rf"(?<!\d){national}(?!\d)")
-
-
-class Scrubber:
-    """Replaces one resident's phone number (any common form) and name inside texts."""
+class Scrubber(confidentiality.Scrubber):
+    """The confidentiality scrubber (one resident's number and name inside texts), applied to rows."""
 
     def __init__(self, *, phone, name):
-        self.pattern = phone_pattern(phone)
-        name = (name or "").strip()
-        self.name = name if len(name) >= 2 and name != ERASED_NAME else ""
-
-    def __call__(self, text):
-        if not text:
-            return text
-        if self.pattern is not None:
-            text = self.pattern.sub(SCRUBBED, text)
-        if self.name:
-            text = text.replace(self.name, SCRUBBED)
-        return text
+        super().__init__(phone=phone, name="" if (name or "").strip() == ERASED_NAME else name, replacement=SCRUBBED)
 
     def rows(self, queryset, fields, **also):
         """Scrub `fields` of every row (and set `also`); returns how many rows changed. History rows too."""
