@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline import access, kpis
-from hotline.models import Assignment, ExtensionRequest, ReturnRequest
+from hotline.models import Assignment, ExtensionRequest, ReturnRequest, Ticket
+from hotline.models.tickets import UNCOUNTED_CLOSE_REASONS
 from hotline.models.choices import AssignmentRole, RequestStatus, Status
 
 PAGE_SIZE = 20
@@ -189,25 +190,31 @@ def month_bounds(now):
 
 
 def figures(unit, now):
-    """The unit's own figures for this month (本月统计): one aggregate query.
+    """The unit's own figures for this month (本月统计): two aggregate queries.
 
     The KPIs of hotline.kpis (so this card and the KPI pages never disagree) for this month, plus
     `overdue`: every lead ticket the unit holds now that is past its deadline, whenever it was
     dispatched. Counted over the unit's lead assignments dispatched this month (a reopened
     ticket's new round counts again), satisfaction over the rounds rated this month; a passed
     deadline with nothing done counts as late. Rates are None where nothing was counted.
+    The overdue count is a query of its own: OR-ed into the month's filter it made PostgreSQL read
+    every round the unit ever had, with its ticket (1.3 s at a million tickets, docs/performance.md).
     """
     start, end = kpis.month_bounds(now)
-    overdue_now = Q(is_current=True, role=AssignmentRole.LEAD) & (
-        Q(ticket__status=Status.DISPATCHED, ticket__signed_at__isnull=True, ticket__sign_by__lte=now)
-        | Q(ticket__status__in=WORKING_STATUSES, ticket__reply_by__lte=now)
+    got = kpis.finish(
+        kpis.counted_assignments().filter(unit=unit).filter(kpis.period_filter(start, end))
+        .aggregate(**kpis.aggregates(start, end, now))
     )
-    got = (
-        kpis.counted_assignments()
-        .filter(unit=unit)
-        .filter(kpis.period_filter(start, end) | overdue_now)
-        .aggregate(**kpis.aggregates(start, end, now), overdue=Count("pk", filter=overdue_now))
+    # from the few open tickets past a deadline to their current lead round (one per ticket)
+    held_here = Assignment.objects.filter(ticket=OuterRef("pk"), unit=unit, is_current=True, role=AssignmentRole.LEAD)
+    got["overdue"] = (
+        Ticket.objects.filter(
+            Q(status=Status.DISPATCHED, signed_at__isnull=True, sign_by__lte=now)
+            | Q(status__in=WORKING_STATUSES, reply_by__lte=now)
+        )
+        .exclude(close_reason__in=UNCOUNTED_CLOSE_REASONS)
+        .filter(Exists(held_here))
+        .count()
     )
-    got = kpis.finish(got)
     got["month"] = start
     return got

@@ -22,7 +22,7 @@ from api.serializers import (
     UnitSerializer,
     VillageSerializer,
 )
-from api.views.tickets import LIST_RELATED, ApiView
+from api.views.tickets import ApiView, list_queryset
 from hotline import access
 from hotline.models import Resident, SlaPolicy, Ticket, Unit, Village
 from hotline.phones import normalize_phone
@@ -141,7 +141,7 @@ class ResidentDetailView(RetrieveAPIView, ApiView):
         if resident is None:
             raise NotFound(_("没有这位群众。"))
         tickets = access.visible_tickets(
-            request.user, Ticket.objects.filter(resident=resident).select_related(*LIST_RELATED)
+            request.user, list_queryset(Ticket.objects.filter(resident=resident))
         ).order_by("-created_at", "-pk")[:20]
         context = {"request": request, "now": timezone.now(), "tickets": list(tickets)}
         return Response(ResidentDetailSerializer(resident, context=context).data)

@@ -5,7 +5,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dashboards import actions
 from dashboards.forms import TicketFilterForm, add_workflow_error
+from dashboards.paging import CappedPaginator
 from dashboards.timing import WorkingClock, current_deadline
 from hotline import access
 from hotline.errors import InvalidInput, InvalidState, NotAllowed, WorkflowError
@@ -203,7 +203,7 @@ def ticket_list(request):
     form = TicketFilterForm(request.GET or None, queues=QUEUE_NAMES)
     data = form.cleaned_data if form.is_valid() else {}
     clock = WorkingClock()
-    page = Paginator(filtered_tickets(request.user, data, now=clock.now), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filtered_tickets(request.user, data, now=clock.now), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(t, clock.due(current_deadline(t)), access.sees_resident(request.user, t)) for t in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
