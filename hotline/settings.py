@@ -133,11 +133,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels ---------------------------------------------------------------
 REDIS_URL = secret("REDIS_URL", "")  # may hold a password: REDIS_URL_FILE works too
+# A server's sockets wait for events in one blocking BZPOPMIN of 5 s (channels_redis's
+# RedisChannelLayer.brpop_timeout). redis-py 8 reads with a 5 s socket timeout by default: no longer than
+# the block, so idle sockets were torn down every few seconds (channels_redis issue 422). The read must
+# outlast the block (tests/test_channel_layer_idle_receive.py).
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [{
+                    "address": REDIS_URL,
+                    "socket_timeout": 10,
+                    "socket_connect_timeout": 2,  # a Redis gone from the network; sends also give up after 1 s
+                    # retry a command once on a fresh connection: after a Redis restart an ASGI process's pooled
+                    # connections are dead, and the first sockets to connect would fail (the retry covers
+                    # connection errors too; tests/test_channel_layer_redis_restart.py)
+                    "retry_on_timeout": True,
+                }],
+            },
         }
     }
 else:
@@ -146,8 +160,10 @@ else:
 # --- Caches ---------------------------------------------------------------------
 # "sms_rate" holds the per-sender SMS send slots and must be shared by every worker:
 # Redis in production; the embedded default runs a single worker, so memory will do.
+# hotline.cache.FailOpenRedisCache: Django's RedisCache with short timeouts that fails open while Redis is
+# down (rate limits and send slots not enforced for that moment), so webhooks and operators keep working.
 if REDIS_URL:
-    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    _shared_cache = {"BACKEND": "hotline.cache.FailOpenRedisCache", "LOCATION": REDIS_URL}
 else:
     _shared_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {"default": _shared_cache, "sms_rate": _shared_cache}

@@ -10,8 +10,9 @@ from hotline.messaging.gateways import LocmemGateway
 from hotline.models import Resident, StaffProfile, Unit, Village
 from hotline.models.choices import ContactMethod, Outcome
 
-# fixtures of the fake upstream 12345 platform (receiver, city, upstream_ticket)
-pytest_plugins = ["tests.fake_upstream"]
+# fixtures of the fake upstream 12345 platform (receiver, city, upstream_ticket); a redis-server of the
+# test's own to stop and restart (redis_server: the Redis outage tests)
+pytest_plugins = ["tests.fake_upstream", "tests.redis_server"]
 
 TZ = ZoneInfo("Asia/Shanghai")
 
