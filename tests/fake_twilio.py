@@ -11,10 +11,11 @@ against the account SID and auth token, as Twilio does.
     server.messages          # form parameters of each message created: [{"To": ..., "From": ..., "Body": ...}]
     server.calls             # form parameters of each call created
     server.call_updates      # [(call sid, form parameters)] of each call update (hang up, redirect)
-    server.requests          # every request: {"method", "path", "query", "params", "time"}
+    server.requests          # every request: {"method", "path", "query", "params", "time", "client": (host, port)}
     server.fail_next(status=500, code=20500, times=1)   # the next request(s) fail
     server.fail_next(status=400, code=21610, method="POST", resource="Messages")
     server.delay_next(seconds=1.0, accept=True)  # answer late (a client timeout); the message is still created
+    server.delay_next(seconds=30, to="+8613800138000")  # only a request for that number (form field To)
     server.unsubscribe("+8613800138000")          # sends to it fail with 21610, as after the resident sent STOP
     server.on_message = callback                  # called with each new message resource before the answer
     server.set_status(sid, "delivered")           # what Twilio later says about a message (fetch, list)
@@ -94,15 +95,15 @@ class FakeTwilio(LoopbackServer):
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def fail_next(self, status=500, code=20500, times=1, *, method=None, resource=None, message=None):
-        """The next `times` requests (of `method` on `resource`, "Messages" or "Calls", if given) fail."""
+    def fail_next(self, status=500, code=20500, times=1, *, method=None, resource=None, message=None, to=None):
+        """The next `times` requests (of `method` on `resource`, "Messages" or "Calls", for number `to`, if given) fail."""
         with self._lock:
             self._failures.append(
                 {"status": status, "code": code, "times": times, "method": method, "resource": resource,
-                 "message": message, "delay": 0, "accept": False}
+                 "message": message, "delay": 0, "accept": False, "to": to}
             )
 
-    def delay_next(self, seconds, times=1, *, accept=True, method="POST", resource=None):
+    def delay_next(self, seconds, times=1, *, accept=True, method="POST", resource=None, to=None):
         """The next `times` requests are answered only after `seconds` (the client times out first).
 
         With `accept`, the request is carried out before the wait: the message or call exists
@@ -111,7 +112,7 @@ class FakeTwilio(LoopbackServer):
         with self._lock:
             self._failures.append(
                 {"status": None, "code": None, "times": times, "method": method, "resource": resource,
-                 "message": None, "delay": seconds, "accept": accept}
+                 "message": None, "delay": seconds, "accept": accept, "to": to}
             )
 
     def unsubscribe(self, phone):
@@ -132,10 +133,12 @@ class FakeTwilio(LoopbackServer):
 
     # --- what the handler calls -------------------------------------------------------------
 
-    def _take_failure(self, method, resource):
+    def _take_failure(self, method, resource, to=None):
         with self._lock:
             for rule in self._failures:
                 if rule["method"] not in (None, method) or rule["resource"] not in (None, resource):
+                    continue
+                if rule.get("to") not in (None, to):
                     continue
                 rule["times"] -= 1
                 if rule["times"] <= 0:
@@ -255,7 +258,8 @@ class _Handler(BaseHTTPRequestHandler):
         params, query = _form(raw), _form(url.query)
         with fake._lock:
             fake.requests.append(
-                {"method": method, "path": url.path, "query": query, "params": params, "time": time.monotonic()}
+                {"method": method, "path": url.path, "query": query, "params": params, "time": time.monotonic(),
+                 "client": tuple(self.client_address[:2])}
             )
         match = _PATH.match(url.path)
         if not self._authorised():
@@ -264,7 +268,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(404, _error(20404, 404))
         resource, sid = match["resource"], match["sid"]
 
-        failure = fake._take_failure(method, resource)
+        failure = fake._take_failure(method, resource, params.get("To"))
         if failure and failure["delay"]:
             answer = self._carry_out(method, resource, sid, params, query, url.path) if failure["accept"] else None
             fake._stopping.wait(failure["delay"])
