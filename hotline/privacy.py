@@ -67,6 +67,9 @@ def notice_for(resident):
     """'隐私说明：<link>' for a resident who was never sent it, else ''."""
     if resident is None or resident.pk is None or resident.erased_at:
         return ""
+    # privacy_notice_at is only ever set (never cleared): a row that says so needs no query (most SMS replies)
+    if resident.privacy_notice_at:
+        return ""
     if not Resident.objects.filter(pk=resident.pk, privacy_notice_at__isnull=True).exists():
         return ""
     link = notice_link()

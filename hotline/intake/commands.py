@@ -34,7 +34,7 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -220,12 +220,11 @@ def handle(inbound, *, sender_valid=True):
         if not sender_valid:
             return _limit_reply(inbound, Answer("sms_unknown_sender"), flood.measure(inbound, None, now))
         by = workflow.system_user()
-        resident = Resident.for_phone(inbound.phone, by=by)
         # one resident's messages are handled one at a time, so a second SMS sees the first one's ticket
-        resident = Resident.objects.select_for_update().get(pk=resident.pk)
+        resident, new_resident = Resident.lock_for_phone(inbound.phone, by=by)
         inbound.resident = resident
         state = flood.measure(inbound, resident, now)
-        answer = _act(inbound, _command(inbound), resident, by, state)
+        answer = _act(inbound, _command(inbound), resident, by, state, new_resident=new_resident)
         if answer.ticket is not None:
             inbound.ticket = answer.ticket
         inbound.save(update_fields=["resident", "ticket"])
@@ -280,7 +279,8 @@ def _pledge_command(name, arg):
     return Command("vote", arg=rest, number=digits, verdict=verdict)
 
 
-def _act(inbound, command, resident, by, state):
+def _act(inbound, command, resident, by, state, *, new_resident=False):
+    """`new_resident`: created for this SMS, so without tickets or earlier messages to look up."""
     now = clock.now()
     if command.name == "query":
         return _query(command, resident)
@@ -304,10 +304,10 @@ def _act(inbound, command, resident, by, state):
     if command.name == "empty" and not inbound.media:
         return Answer("sms_empty")
     text = inbound.body.strip()
-    asked = _awaiting_reason(inbound, resident, now)
+    asked = None if new_resident else _awaiting_reason(inbound, resident, now)
     if asked is not None and text:
         return _rate(asked, Satisfaction.UNSATISFIED, text, by)
-    return _free_text(inbound, text, resident, by, now, state)
+    return _free_text(inbound, text, resident, by, now, state, new_resident=new_resident)
 
 
 # queries ---------------------------------------------------------------------------------
@@ -394,11 +394,14 @@ def _awaiting_reason(inbound, resident, now):
         Message.objects.filter(direction=Message.Direction.INBOUND, resident=resident)
         .exclude(pk=inbound.pk)
         .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    # one query, and no Message row built: every SMS asks this
+    asked = (
+        Message.objects.filter(in_reply_to=Subquery(previous), template="sms_ask_reason")
+        .values_list("ticket_id", flat=True)
         .first()
     )
-    if previous is None:
-        return None
-    asked = previous.answers.filter(template="sms_ask_reason").values_list("ticket_id", flat=True).first()
     if asked is None:
         return None
     return awaiting_rating(resident, now).filter(pk=asked).first()
@@ -506,15 +509,20 @@ def _set_opt_out(resident, opt_out, by):
 
 def appendable_ticket(resident, now):
     """The resident's latest ticket if it is open and they wrote about it within the append window."""
-    latest = Ticket.objects.filter(resident=resident).order_by("-created_at", "-pk").first()
-    if latest is None or latest.status not in APPENDABLE_STATUSES:
+    # three columns first: every SMS asks, most find nothing to append to (a whole Ticket row costs more)
+    latest = (
+        Ticket.objects.filter(resident=resident).order_by("-created_at", "-pk")
+        .values_list("pk", "status", "created_at").first()
+    )
+    if latest is None or latest[1] not in APPENDABLE_STATUSES:
         return None
-    last_seen = Message.objects.filter(ticket=latest, direction=Message.Direction.INBOUND).aggregate(
+    pk, _status, created_at = latest
+    last_seen = Message.objects.filter(ticket=pk, direction=Message.Direction.INBOUND).aggregate(
         last=Max("created_at")
     )["last"]
-    last = max(filter(None, [latest.created_at, last_seen]))
+    last = max(filter(None, [created_at, last_seen]))
     window = dt.timedelta(minutes=settings.HOTLINE["SMS_APPEND_WINDOW_MINUTES"])
-    return latest if now - last <= window else None
+    return Ticket.objects.get(pk=pk) if now - last <= window else None
 
 
 def infer_kind(text):
@@ -536,9 +544,9 @@ def _merged(inbound, text, resident, by, state):
     return Answer("sms_appended", {"number": ticket.number}, ticket, flood=True)
 
 
-def _free_text(inbound, text, resident, by, now, state):
+def _free_text(inbound, text, resident, by, now, state, *, new_resident=False):
     media_note = _("［彩信附件%(n)s个］") % {"n": len(inbound.media)} if inbound.media else ""
-    ticket = appendable_ticket(resident, now)
+    ticket = None if new_resident else appendable_ticket(resident, now)
     if ticket is not None:
         workflow.append_message(ticket=ticket, by=by, text="\n".join(filter(None, [text, media_note])))
         if state.flooding:  # a flood is noted once, and is not one 催办 per message

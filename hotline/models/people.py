@@ -54,8 +54,19 @@ class Resident(models.Model):
     @classmethod
     def for_phone(cls, raw_phone, *, name="", village=None, by=None):
         """Find or create the resident for a phone as typed (normalised first); `by` goes on the history."""
+        return cls._find_or_create(raw_phone, name=name, village=village, by=by)[0]
+
+    @classmethod
+    def lock_for_phone(cls, raw_phone, *, by=None):
+        """(resident, created) for a phone, the row locked (SELECT … FOR UPDATE) until the caller's transaction
+        ends, in the same query that finds it; a row created here is the transaction's own until then anyway."""
+        return cls._find_or_create(raw_phone, by=by, lock=True)
+
+    @classmethod
+    def _find_or_create(cls, raw_phone, *, name="", village=None, by=None, lock=False):
         phone = normalize_phone(raw_phone)
-        resident = cls.objects.filter(phone=phone).first()
+        rows = cls.objects.select_for_update() if lock else cls.objects
+        resident = rows.filter(phone=phone).first()
         created = resident is None
         if created:
             resident = cls(phone=phone, name=name, village=village)
@@ -64,7 +75,7 @@ class Resident(models.Model):
                 with transaction.atomic():
                     resident.save()
             except IntegrityError:  # created meanwhile by a concurrent request
-                resident, created = cls.objects.get(phone=phone), False
+                resident, created = rows.get(phone=phone), False
         changed = []
         if not created and name and not resident.name:
             resident.name = name
@@ -75,4 +86,4 @@ class Resident(models.Model):
         if changed:
             resident._history_user = by
             resident.save(update_fields=changed)
-        return resident
+        return resident, created
