@@ -15,7 +15,8 @@ from django.db import connection
 from hotline import kpis
 from hotline.models import Assignment, Message, Reply, Resident, Ticket, TicketEvent, Unit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# transactional (the generator VACUUMs); migration_data: an earlier transactional test emptied the role groups
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_data")]
 
 
 def gen_load(**options):
